@@ -1,0 +1,84 @@
+"""create_app(config): wires the clock, the store, the providers and their routes; nothing runs at import."""
+
+import logging
+from collections.abc import Mapping
+from functools import partial
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
+
+from sandbox.config import Config, load_config
+from sandbox.control.provider import ControlProvider
+from sandbox.core import pipeline
+from sandbox.core.clock import Clock
+from sandbox.core.errors import error_class
+from sandbox.core.fixtures import load_fixtures
+from sandbox.core.store import Store
+from sandbox.toast.provider import ToastProvider
+
+PROVIDERS = (ToastProvider, ControlProvider)
+
+
+class Sandbox:
+    """Everything one app instance owns: config, clock, fixtures, providers and the store of worlds."""
+
+    def __init__(self, config):
+        self.config = config
+        self.clock = Clock(config.start_instant, frozen=config.frozen)
+        # The seeded history ends at the pinned start instant (exactly, for reproducible worlds) or at now.
+        start = config.start_instant
+        self.seeded_at = start.timestamp() if start else self.clock.timestamp()
+        self.fixtures = load_fixtures(config.fixtures)
+        self.providers = [cls(self) for cls in PROVIDERS]
+        self.store = Store(self._seed_world, config.seed)
+
+    def _seed_world(self, world):
+        for provider in self.providers:
+            provider.seed(world, self.fixtures, self.seeded_at)
+
+    def provider_for_path(self, path):
+        """The provider whose base path is the longest prefix of `path` (the control API otherwise)."""
+        best, best_length = self.providers[-1], -1
+        for provider in self.providers:
+            for base in provider.base_paths:
+                if (path == base or path.startswith(base + "/")) and len(base) > best_length:
+                    best, best_length = provider, len(base)
+        return best
+
+
+def create_app(config=None):
+    """Build a sandbox app from a Config, a mapping of settings, or the defaults (plus environment)."""
+    if not isinstance(config, Config):
+        config = load_config(config if isinstance(config, Mapping) else None)
+    logging.getLogger("sandbox").setLevel(config.log_level.upper())
+    app = Flask("sandbox")
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    sandbox = Sandbox(config)
+    app.extensions["sandbox"] = sandbox
+    for provider in sandbox.providers:
+        for operation in provider.operations:
+            view = partial(_dispatch, sandbox, provider, operation)
+            endpoint = f"{provider.name}.{operation.spec.name}.{operation.operation_id}"
+            rule = operation.flask_rule
+            app.add_url_rule(rule, endpoint, view, methods=[operation.method])
+            if not rule.endswith("/"):
+                app.add_url_rule(rule + "/", endpoint + ".slash", view, methods=[operation.method])
+    app.register_error_handler(HTTPException, partial(_http_error, sandbox))
+    return app
+
+
+def _dispatch(sandbox, provider, operation, **path_params):
+    return pipeline.handle(sandbox, provider, operation, path_params)
+
+
+def _http_error(sandbox, exc):
+    """Routing errors (unknown path, wrong method, body too large) in the shape of the provider they fell under."""
+    provider = sandbox.provider_for_path(request.path)
+    error = error_class(exc.code)(f"{exc.name}: {request.method} {request.path}")
+    if exc.code == 404:
+        error.message = f"No operation at {request.method} {request.path}"
+    elif exc.code == 405:
+        error.message = f"{request.method} is not allowed on {request.path}"
+        error.headers["Allow"] = ", ".join(exc.valid_methods or ())
+    reply = pipeline.error_reply(provider, error, pipeline.new_request_id())
+    return pipeline.json_response(reply)

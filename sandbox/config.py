@@ -1,0 +1,86 @@
+"""Settings: built-in defaults <- config file <- SANDBOX_* environment <- command-line flags or factory mapping."""
+
+import os
+from dataclasses import dataclass, field, fields
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields as mf, post_load, validate
+
+from sandbox.core.clock import parse_instant
+from sandbox.core.openapi import load_yaml
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    threads: int = 8
+    seed: int = 1
+    fixtures: str = "default.yaml"
+    start_time: str = None
+    frozen: bool = False
+    strict: bool = False
+    max_body_bytes: int = 1024 * 1024
+    token_lifetime: int = 86400
+    connection_delay: int = 0
+    scenarios: tuple = field(default_factory=tuple)
+    log_level: str = "info"
+
+    @property
+    def start_instant(self):
+        return parse_instant(self.start_time) if self.start_time else None
+
+
+class ConfigSchema(Schema):
+    """Types, bounds and coercion for every setting (the environment gives strings)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    host = mf.String()
+    port = mf.Integer(validate=validate.Range(0, 65535))
+    threads = mf.Integer(validate=validate.Range(1, 256))
+    seed = mf.Integer()
+    fixtures = mf.String()
+    start_time = mf.String(allow_none=True)
+    frozen = mf.Boolean()
+    strict = mf.Boolean()
+    max_body_bytes = mf.Integer(validate=validate.Range(min=1))
+    token_lifetime = mf.Integer(validate=validate.Range(min=61))
+    connection_delay = mf.Integer(validate=validate.Range(min=0))
+    scenarios = mf.List(mf.String())
+    log_level = mf.String(validate=validate.OneOf(["debug", "info", "warning", "error"]))
+
+    @post_load
+    def _build(self, data, **_):
+        if data.get("start_time"):
+            try:
+                parse_instant(data["start_time"])
+            except ValueError as exc:
+                raise ValidationError(f"not an ISO-8601 instant: {exc}", "start_time") from exc
+        if "scenarios" in data:
+            data["scenarios"] = tuple(data["scenarios"])
+        return Config(**data)
+
+
+def _from_environment(environ):
+    values = {}
+    for item in fields(Config):
+        raw = environ.get(f"SANDBOX_{item.name.upper()}")
+        if raw is not None:
+            values[item.name] = [s for s in raw.split(",") if s] if item.name == "scenarios" else raw
+    return values
+
+
+def load_config(overrides=None, config_file=None, environ=None):
+    """Merge every source in order of precedence; a bad value raises ValueError naming the setting."""
+    merged = {}
+    config_file = config_file or (overrides or {}).get("config") or (environ or os.environ).get("SANDBOX_CONFIG")
+    if config_file:
+        with open(config_file, encoding="utf-8") as handle:
+            merged.update(load_yaml(handle.read()) or {})
+    merged.update(_from_environment(os.environ if environ is None else environ))
+    merged.update({k: v for k, v in (overrides or {}).items() if v is not None and k != "config"})
+    try:
+        return ConfigSchema().load(merged)
+    except ValidationError as exc:
+        raise ValueError(f"invalid configuration: {exc.messages}") from exc

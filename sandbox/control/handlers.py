@@ -1,0 +1,122 @@
+"""Handlers of the control API; thin wrappers over the store, the clock and the Toast models."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from sandbox.core.clock import parse_instant
+from sandbox.core.errors import NotFound
+from sandbox.core.pipeline import Reply
+from sandbox.toast.access import reachable_restaurants
+from sandbox.toast.partners import models as partners
+from sandbox.toast.state import toast_state
+
+
+def _version():
+    try:
+        return version("pos-sandbox")
+    except PackageNotFoundError:
+        return "0+source"
+
+
+def health(ctx):
+    return {"status": "ok", "version": _version(), "world": ctx.world.name,
+            "worlds": len(ctx.sandbox.store.worlds), "now": ctx.sandbox.clock.to_dict()["now"]}
+
+
+def reset(ctx):
+    ctx.world.reset()
+    ctx.sandbox.clock.reset()
+    return health(ctx)
+
+
+def credentials(ctx):
+    return {p.name: p.credentials(ctx.world) for p in ctx.sandbox.providers if p.credentials(ctx.world)}
+
+
+def coverage(ctx):
+    rows = [{"provider": p.name, "spec": op.spec.name, "operationId": op.operation_id, "method": op.method,
+             "path": op.full_path, "implemented": op.operation_id in p.handlers}
+            for p in ctx.sandbox.providers for op in p.operations]
+    return {"operations": rows, "implemented": sum(r["implemented"] for r in rows), "total": len(rows)}
+
+
+def get_clock(ctx):
+    return ctx.sandbox.clock.to_dict()
+
+
+def set_clock(ctx):
+    clock, change = ctx.sandbox.clock, ctx.body
+    if "advance" in change:
+        clock.advance(change["advance"])
+    elif "set" in change:
+        clock.set(parse_instant(change["set"]))
+    else:
+        clock.freeze(change["freeze"])
+    return clock.to_dict()
+
+
+def rotate_secret(ctx):
+    state = toast_state(ctx.world)
+    client = state.clients.get(ctx.params["clientId"])
+    if client is None:
+        raise NotFound(f"No API client {ctx.params['clientId']}")
+    client.secret = ctx.world.ids.token(64)
+    return client.to_credentials(sorted(reachable_restaurants(state, client)))
+
+
+def _connection_view(state, connection):
+    return {"clientId": connection.client_id, **connection.to_dict(state.restaurants[connection.restaurant_guid])}
+
+
+def connect(ctx):
+    state, body = toast_state(ctx.world), ctx.body
+    connection, created = partners.connect(
+        state, body["clientId"], body["restaurantGuid"].lower(), ctx.sandbox.clock.timestamp(),
+        body.get("createdByEmailAddress", "qa@pos-sandbox.local"), body.get("externalGroupRef"),
+        body.get("externalRestaurantRef"))
+    return Reply(_connection_view(state, connection), 201 if created else 200)
+
+
+def disconnect(ctx):
+    partners.disconnect(toast_state(ctx.world), ctx.params["clientId"], ctx.params["restaurantGuid"].lower())
+    return Reply(status=204)
+
+
+def list_worlds(ctx):
+    return [{"name": w.name, "seed": w.seed} for w in ctx.sandbox.store.worlds.values()]
+
+
+def create_world(ctx):
+    world = ctx.sandbox.store.create(ctx.body["name"], ctx.body.get("seed", ctx.sandbox.config.seed))
+    return Reply({"name": world.name, "seed": world.seed}, 201)
+
+
+def delete_world(ctx):
+    ctx.sandbox.store.delete(ctx.params["name"])
+    return Reply(status=204)
+
+
+def take_snapshot(ctx):
+    return Reply({"id": ctx.world.snapshot(), "world": ctx.world.name}, 201)
+
+
+def restore_snapshot(ctx):
+    ctx.world.restore(ctx.params["snapshotId"])
+    return {"id": ctx.params["snapshotId"], "world": ctx.world.name}
+
+
+OPERATIONS = {
+    "getHealth": health,
+    "resetWorld": reset,
+    "getCredentials": credentials,
+    "getCoverage": coverage,
+    "getClock": get_clock,
+    "setClock": set_clock,
+    "rotateClientSecret": rotate_secret,
+    "connectRestaurant": connect,
+    "disconnectRestaurant": disconnect,
+    "listWorlds": list_worlds,
+    "createWorld": create_world,
+    "deleteWorld": delete_world,
+    "takeSnapshot": take_snapshot,
+    "restoreSnapshot": restore_snapshot,
+}

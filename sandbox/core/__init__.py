@@ -1,0 +1,1 @@
+"""Provider-neutral machinery: specs, pipeline, errors, state, time and ids."""

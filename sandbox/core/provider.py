@@ -1,0 +1,62 @@
+"""What every provider (Toast, Toster, the control API) gives the core: specs, handlers, auth and error shape."""
+
+import functools
+from abc import ABC, abstractmethod
+from importlib import resources
+
+from sandbox.core.openapi import Spec, SpecError
+
+
+@functools.lru_cache(maxsize=None)
+def load_spec(filename):
+    """Read and compile one of our specs from the package's `specs` folder (once per process: specs are read-only)."""
+    try:
+        text = resources.files("sandbox").joinpath("specs", filename).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise SpecError(f"{filename}: no such spec") from exc
+    return Spec(filename, text)
+
+
+class Provider(ABC):
+    """Base class: subclasses list their APIs as (spec file, OPERATIONS map) and implement the hooks."""
+
+    name = ""
+    apis = ()
+
+    def __init__(self, sandbox):
+        self.sandbox = sandbox
+        self.specs = []
+        self.handlers = {}
+        for filename, operations in self.apis:
+            spec = load_spec(filename)
+            known = {op.operation_id for op in spec.operations}
+            unknown = sorted(set(operations) - known)
+            if unknown:
+                raise SpecError(f"{filename}: handlers for operations the spec does not have: {unknown}")
+            self.specs.append(spec)
+            self.handlers.update(operations)
+
+    @property
+    def operations(self):
+        return [op for spec in self.specs for op in spec.operations]
+
+    @property
+    def base_paths(self):
+        return [spec.base_path for spec in self.specs]
+
+    def authenticate(self, ctx):
+        """Who is calling (sets ctx.principal); 401 when they cannot be identified."""
+
+    def authorize(self, ctx):
+        """May they call this operation here (scopes, restaurant access); 400/403 otherwise."""
+
+    def credentials(self, world):
+        """What `GET /_sandbox/credentials` lists for this provider (nothing by default)."""
+        return None
+
+    def seed(self, world, fixtures, seeded_at):
+        """Fill a new world with this provider's seeded data."""
+
+    @abstractmethod
+    def error_body(self, error, request_id):
+        """The provider's wire shape for an ApiError."""

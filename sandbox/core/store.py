@@ -1,0 +1,115 @@
+"""Worlds of in-memory state: one lock each, snapshot, restore and reset; the store holds them by name."""
+
+import copy
+import dataclasses
+import threading
+from decimal import Decimal
+
+from sandbox.core.errors import Conflict, NotFound
+from sandbox.core.ids import IdFactory
+
+DEFAULT_WORLD = "default"
+
+
+class World:
+    """Everything one sandbox world knows: each provider's state, the id source and the event outbox."""
+
+    def __init__(self, name, seed):
+        self.name = name
+        self.seed = seed
+        self.lock = threading.RLock()
+        self.ids = IdFactory(seed)
+        self.state = {}
+        self.outbox = []
+        self.snapshots = {}
+        self._initial = None
+
+    def emit(self, event):
+        """Record an event (webhooks deliver it); callers hold the lock."""
+        self.outbox.append(event)
+
+    def _capture(self):
+        return copy.deepcopy((self.state, self.outbox, self.ids.random.getstate()))
+
+    def _apply(self, captured):
+        state, outbox, random_state = copy.deepcopy(captured)
+        self.state, self.outbox = state, outbox
+        self.ids.random.setstate(random_state)
+
+    def mark_seeded(self):
+        """Remember the freshly seeded state as what `reset` returns to."""
+        with self.lock:
+            self._initial = self._capture()
+
+    def reset(self):
+        """Back to the state right after seeding."""
+        with self.lock:
+            self._apply(self._initial)
+
+    def snapshot(self):
+        """Save the current state under a new id and return the id."""
+        with self.lock:
+            snapshot_id = f"snap-{len(self.snapshots) + 1}"
+            self.snapshots[snapshot_id] = self._capture()
+            return snapshot_id
+
+    def restore(self, snapshot_id):
+        """Go back to a saved snapshot (it stays available)."""
+        with self.lock:
+            if snapshot_id not in self.snapshots:
+                raise NotFound(f"No snapshot {snapshot_id} in world {self.name}")
+            self._apply(self.snapshots[snapshot_id])
+
+
+class Store:
+    """The worlds of one sandbox app, built by `builder(name, seed)`."""
+
+    def __init__(self, builder, seed):
+        self._builder = builder
+        self._lock = threading.Lock()
+        self.worlds = {}
+        self.create(DEFAULT_WORLD, seed)
+
+    def create(self, name, seed):
+        """Seed a new world; 409 if the name is taken."""
+        with self._lock:
+            if name in self.worlds:
+                raise Conflict(f"World {name} already exists")
+        world = World(name, seed)
+        self._builder(world)
+        world.mark_seeded()
+        with self._lock:
+            self.worlds.setdefault(name, world)
+        return self.worlds[name]
+
+    def get(self, name):
+        """The named world; 404 if there is none."""
+        world = self.worlds.get(name or DEFAULT_WORLD)
+        if world is None:
+            raise NotFound(f"No world named {name}")
+        return world
+
+    def delete(self, name):
+        if name == DEFAULT_WORLD:
+            raise Conflict("The default world cannot be deleted")
+        with self._lock:
+            if self.worlds.pop(name, None) is None:
+                raise NotFound(f"No world named {name}")
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {"|".join(k) if isinstance(k, tuple) else str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in (sorted(value) if isinstance(value, set) else value)]
+    return value
+
+
+def export_world(world):
+    """The world's state as plain JSON-able data (for `pos-sandbox seed` and determinism checks)."""
+    with world.lock:
+        return {"name": world.name, "seed": world.seed, "state": _plain(world.state), "outbox": _plain(world.outbox)}

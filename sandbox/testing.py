@@ -1,0 +1,48 @@
+"""A pytest plugin for users and for our own tests: a fresh sandbox per test, in-process or on a real socket."""
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from sandbox.app import create_app
+
+# Tests run with the clock frozen at a fixed instant, so time only moves when a test moves it.
+TEST_SETTINGS = {"strict": True, "frozen": True, "start_time": "2026-11-02T17:30:00.000Z", "seed": 1}
+
+
+@pytest.fixture
+def pos_sandbox_app():
+    """A new sandbox app with its own seeded world (strict: every response is checked against the spec)."""
+    return create_app(dict(TEST_SETTINGS))
+
+
+@pytest.fixture
+def pos_sandbox_client(pos_sandbox_app):
+    """Flask's test client for the sandbox app."""
+    return pos_sandbox_app.test_client()
+
+
+class LiveSandbox:
+    """A sandbox served on a loopback port from a background thread."""
+
+    def __init__(self, app):
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.shutdown()
+        self._thread.join(5)
+
+
+@pytest.fixture
+def pos_sandbox_live(pos_sandbox_app):
+    """A LiveSandbox (with `.url`) for clients that need a real socket."""
+    with LiveSandbox(pos_sandbox_app) as live:
+        yield live

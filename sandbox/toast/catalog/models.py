@@ -1,0 +1,154 @@
+"""Catalog entities: menus, groups, items, modifiers, prices, taxes, dining options, discounts and the rest."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass
+class Named:
+    """A configuration entity that is only a name (void reasons, printers, sales categories, ...)."""
+
+    guid: str
+    name: str
+
+
+@dataclass
+class TaxRate:
+    guid: str
+    name: str
+    rate: Decimal            # percent, e.g. Decimal("6.25")
+    is_default: bool = True
+
+
+@dataclass
+class DiningOption:
+    guid: str
+    name: str
+    behavior: str            # DINE_IN, TAKE_OUT or DELIVERY
+    curbside: bool = False
+
+
+@dataclass
+class RevenueCenter:
+    guid: str
+    name: str
+    description: str = None
+
+
+@dataclass
+class ServiceArea:
+    guid: str
+    name: str
+    revenue_center_guid: str
+
+
+@dataclass
+class Table:
+    guid: str
+    name: str
+    service_area_guid: str
+    revenue_center_guid: str
+
+
+@dataclass
+class Discount:
+    guid: str
+    name: str
+    type: str                # PERCENT or FIXED
+    selection_type: str      # CHECK or ITEM
+    percentage: Decimal = None
+    amount: Decimal = None
+    active: bool = True
+
+
+@dataclass
+class ServiceCharge:
+    guid: str
+    name: str
+    amount_type: str         # FIXED or PERCENT
+    amount: Decimal = None
+    percent: Decimal = None
+    gratuity: bool = False
+    taxable: bool = False
+    tax_rate_guids: list = field(default_factory=list)
+
+
+@dataclass
+class ModifierOption:
+    guid: str
+    name: str
+    price: Decimal
+    group_guid: str
+    multi_location_id: str
+    reference_id: int
+    tax_rate_guids: list = field(default_factory=list)
+
+
+@dataclass
+class ModifierGroup:
+    guid: str
+    name: str
+    min_selections: int
+    max_selections: int
+    multi_location_id: str
+    reference_id: int
+    option_guids: list = field(default_factory=list)
+
+
+@dataclass
+class MenuItem:
+    guid: str
+    name: str
+    price: Decimal
+    menu_guid: str
+    group_guid: str
+    multi_location_id: str
+    sales_category_guid: str
+    sku: str
+    plu: str
+    modifier_group_guids: list = field(default_factory=list)
+    tax_rate_guids: list = field(default_factory=list)
+
+
+@dataclass
+class MenuGroup:
+    guid: str
+    name: str
+    menu_guid: str
+    multi_location_id: str
+    item_guids: list = field(default_factory=list)
+
+
+@dataclass
+class Menu:
+    guid: str
+    name: str
+    multi_location_id: str
+    group_guids: list = field(default_factory=list)
+
+
+@dataclass
+class Catalog:
+    """Everything one restaurant sells and how it is configured; dicts are keyed by GUID."""
+
+    restaurant_guid: str
+    last_updated: float                                   # epoch seconds of the last menu publish
+    tax_rates: dict = field(default_factory=dict)
+    dining_options: dict = field(default_factory=dict)
+    revenue_centers: dict = field(default_factory=dict)
+    service_areas: dict = field(default_factory=dict)
+    tables: dict = field(default_factory=dict)
+    discounts: dict = field(default_factory=dict)
+    service_charges: dict = field(default_factory=dict)
+    menus: dict = field(default_factory=dict)
+    menu_groups: dict = field(default_factory=dict)
+    menu_items: dict = field(default_factory=dict)
+    modifier_groups: dict = field(default_factory=dict)
+    modifier_options: dict = field(default_factory=dict)
+    # Name-only configuration: void reasons, alternate payment types, sales categories, ...
+    named: dict = field(default_factory=dict)             # collection name -> {guid: Named}
+    tip_withholding_percentage: Decimal = Decimal("0")
+
+    def item_by_multi_location_id(self, multi_location_id):
+        """The item with this multiLocationId, or None."""
+        return next((i for i in self.menu_items.values() if i.multi_location_id == str(multi_location_id)), None)

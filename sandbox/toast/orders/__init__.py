@@ -1,0 +1,1 @@
+"""Toast Orders v2: create, read, price, pay, discount, deliver and void orders."""

@@ -1,0 +1,1 @@
+"""Toast Partners v1: the restaurants connected to a partner client."""

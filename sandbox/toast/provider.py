@@ -1,0 +1,35 @@
+"""The Toast provider: its APIs, bearer-token access rules, error shape and seeding."""
+
+from sandbox.core.provider import Provider
+from sandbox.toast import access, errors
+from sandbox.toast.auth import handlers as auth
+from sandbox.toast.partners import handlers as partners
+from sandbox.toast.restaurants import handlers as restaurants
+from sandbox.toast.seed import seed_toast
+from sandbox.toast.state import toast_state
+
+
+class ToastProvider(Provider):
+    name = "toast"
+    apis = (
+        ("toast-authentication-v1.yaml", auth.OPERATIONS),
+        ("toast-partners-v1.yaml", partners.OPERATIONS),
+        ("toast-restaurants-v1.yaml", restaurants.OPERATIONS),
+    )
+
+    def authenticate(self, ctx):
+        access.authenticate_request(ctx, ctx.headers.get("Authorization"))
+
+    def authorize(self, ctx):
+        access.authorize_request(ctx, ctx.headers.get(access.RESTAURANT_HEADER))
+
+    def credentials(self, world):
+        state = toast_state(world)
+        return {"clients": [c.to_credentials(sorted(access.reachable_restaurants(state, c)))
+                            for c in state.clients.values()]}
+
+    def seed(self, world, fixtures, seeded_at):
+        seed_toast(world, fixtures, seeded_at)
+
+    def error_body(self, error, request_id):
+        return errors.error_body(error, request_id)

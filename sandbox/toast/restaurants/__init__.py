@@ -1,0 +1,1 @@
+"""Toast Restaurants v1: restaurant configuration and management groups."""

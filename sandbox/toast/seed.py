@@ -1,0 +1,45 @@
+"""Build the Toast side of a world from the fixtures, the world's seed and its start instant."""
+
+from sandbox.core.fakes import People
+from sandbox.toast.auth.models import Client
+from sandbox.toast.catalog.seed import seed_catalogs
+from sandbox.toast.partners.models import Connection
+from sandbox.toast.restaurants.models import ManagementGroup, Restaurant
+from sandbox.toast.state import ToastState
+
+_DAY = 86400
+
+
+def seed_toast(world, fixtures, seeded_at):
+    """Fill `world.state['toast']`: groups, restaurants, clients, connections, employees and guests."""
+    data = fixtures.get("toast", {})
+    history = fixtures.get("history", {})
+    rng = world.ids.random
+    people = People(world.seed, rng)
+    state = ToastState()
+    for raw in data.get("managementGroups", []):
+        state.groups[raw["guid"]] = ManagementGroup(raw["guid"], raw["name"], raw["menu"])
+    for raw in data.get("restaurants", []):
+        restaurant = Restaurant.from_fixture(raw, world.ids.guid())
+        state.restaurants[restaurant.guid] = restaurant
+        state.groups[restaurant.management_group_guid].restaurants.append(restaurant.guid)
+        state.employees[restaurant.guid] = [
+            {"guid": world.ids.guid(), "entityType": "RestaurantUser", **people.person()}
+            for _ in range(history.get("employees", 0))
+        ]
+    for group_guid in state.groups:
+        state.guests[group_guid] = [
+            {"guid": world.ids.guid(), **people.person(), "address1": people.street()}
+            for _ in range(history.get("guests", 0))
+        ]
+    for raw in data.get("clients", []):
+        client = Client(raw["clientId"], raw["clientSecret"], raw["name"], raw["type"], list(raw["scopes"]),
+                        raw.get("partnerGuid"), raw.get("managementGroupGuid"))
+        state.clients[client.client_id] = client
+        for guid in raw.get("restaurants", []):
+            connected_at = seeded_at - rng.randrange(60, 400) * _DAY
+            contact = people.person()["email"]
+            state.connections[(client.client_id, guid)] = Connection(client.client_id, guid, connected_at,
+                                                                     connected_at, contact)
+    seed_catalogs(world, fixtures, state, seeded_at)
+    world.state["toast"] = state

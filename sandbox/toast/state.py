@@ -1,0 +1,20 @@
+"""The Toast side of a world: every collection the Toast APIs read and change."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ToastState:
+    groups: dict = field(default_factory=dict)        # management group guid -> ManagementGroup
+    restaurants: dict = field(default_factory=dict)   # restaurant guid -> Restaurant
+    clients: dict = field(default_factory=dict)       # clientId -> Client
+    connections: dict = field(default_factory=dict)   # (clientId, restaurant guid) -> Connection
+    tokens: dict = field(default_factory=dict)        # access token -> Token
+    employees: dict = field(default_factory=dict)     # restaurant guid -> [Employee]
+    guests: dict = field(default_factory=dict)        # management group guid -> [Guest]
+    catalogs: dict = field(default_factory=dict)      # restaurant guid -> Catalog
+
+
+def toast_state(world):
+    """The ToastState of a world."""
+    return world.state["toast"]
