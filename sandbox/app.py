@@ -29,6 +29,8 @@ class Sandbox:
         start = config.start_instant
         self.seeded_at = start.timestamp() if start else self.clock.timestamp()
         self.fixtures = load_fixtures(config.fixtures)
+        if config.history_days is not None:
+            self.fixtures["history"] = {**self.fixtures.get("history", {}), "days": config.history_days}
         self.providers = [cls(self) for cls in PROVIDERS]
         self.store = Store(self._seed_world, config.seed)
 

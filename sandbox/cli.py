@@ -12,6 +12,8 @@ def _add_world_options(parser):
     parser.add_argument("--seed", type=int, help="seed of the world (default 1)")
     parser.add_argument("--fixtures", help="fixture file: a path, or the name of a shipped one (default.yaml)")
     parser.add_argument("--start-time", dest="start_time", help="pin the clock's start, ISO-8601 (default: now)")
+    parser.add_argument("--history-days", dest="history_days", type=int,
+                        help="days of seeded order history (default: the fixture's, 30)")
     parser.add_argument("--config", help="YAML config file")
 
 
@@ -31,7 +33,7 @@ def build_parser():
 
 
 def _overrides(args):
-    keys = ("host", "port", "threads", "strict", "seed", "fixtures", "start_time", "config")
+    keys = ("host", "port", "threads", "strict", "seed", "fixtures", "start_time", "history_days", "config")
     return {key: getattr(args, key, None) for key in keys}
 
 

@@ -16,6 +16,7 @@ class Config:
     threads: int = 8
     seed: int = 1
     fixtures: str = "default.yaml"
+    history_days: int = None
     start_time: str = None
     frozen: bool = False
     strict: bool = False
@@ -41,6 +42,7 @@ class ConfigSchema(Schema):
     threads = mf.Integer(validate=validate.Range(1, 256))
     seed = mf.Integer()
     fixtures = mf.String()
+    history_days = mf.Integer(allow_none=True, validate=validate.Range(min=0))
     start_time = mf.String(allow_none=True)
     frozen = mf.Boolean()
     strict = mf.Boolean()

@@ -21,8 +21,8 @@ def app(pos_sandbox_app):
 
 
 @pytest.fixture
-def client(pos_sandbox_client):
-    return pos_sandbox_client
+def client(app):
+    return app.test_client()
 
 
 @pytest.fixture

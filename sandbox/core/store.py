@@ -1,9 +1,11 @@
 """Worlds of in-memory state: one lock each, snapshot, restore and reset; the store holds them by name."""
 
-import copy
 import dataclasses
+import pickle
 import threading
 from decimal import Decimal
+
+from sortedcontainers import SortedList
 
 from sandbox.core.errors import Conflict, NotFound
 from sandbox.core.ids import IdFactory
@@ -14,43 +16,35 @@ DEFAULT_WORLD = "default"
 class World:
     """Everything one sandbox world knows: each provider's state, the id source and the event outbox."""
 
-    def __init__(self, name, seed):
+    def __init__(self, name, seed, builder):
         self.name = name
         self.seed = seed
         self.lock = threading.RLock()
-        self.ids = IdFactory(seed)
+        self.snapshots = {}
+        self._builder = builder
+        self._seed()
+
+    def _seed(self):
+        self.ids = IdFactory(self.seed)
         self.state = {}
         self.outbox = []
-        self.snapshots = {}
-        self._initial = None
+        self._builder(self)
 
     def emit(self, event):
         """Record an event (webhooks deliver it); callers hold the lock."""
         self.outbox.append(event)
 
-    def _capture(self):
-        return copy.deepcopy((self.state, self.outbox, self.ids.random.getstate()))
-
-    def _apply(self, captured):
-        state, outbox, random_state = copy.deepcopy(captured)
-        self.state, self.outbox = state, outbox
-        self.ids.random.setstate(random_state)
-
-    def mark_seeded(self):
-        """Remember the freshly seeded state as what `reset` returns to."""
-        with self.lock:
-            self._initial = self._capture()
-
     def reset(self):
-        """Back to the state right after seeding."""
+        """Back to the state right after seeding (seeding again gives the same world)."""
         with self.lock:
-            self._apply(self._initial)
+            self._seed()
 
     def snapshot(self):
         """Save the current state under a new id and return the id."""
         with self.lock:
             snapshot_id = f"snap-{len(self.snapshots) + 1}"
-            self.snapshots[snapshot_id] = self._capture()
+            self.snapshots[snapshot_id] = pickle.dumps((self.state, self.outbox, self.ids.random.getstate()),
+                                                       protocol=pickle.HIGHEST_PROTOCOL)
             return snapshot_id
 
     def restore(self, snapshot_id):
@@ -58,7 +52,8 @@ class World:
         with self.lock:
             if snapshot_id not in self.snapshots:
                 raise NotFound(f"No snapshot {snapshot_id} in world {self.name}")
-            self._apply(self.snapshots[snapshot_id])
+            self.state, self.outbox, random_state = pickle.loads(self.snapshots[snapshot_id])
+            self.ids.random.setstate(random_state)
 
 
 class Store:
@@ -75,9 +70,7 @@ class Store:
         with self._lock:
             if name in self.worlds:
                 raise Conflict(f"World {name} already exists")
-        world = World(name, seed)
-        self._builder(world)
-        world.mark_seeded()
+        world = World(name, seed, self._builder)
         with self._lock:
             self.worlds.setdefault(name, world)
         return self.worlds[name]
@@ -101,10 +94,10 @@ def _plain(value):
     if dataclasses.is_dataclass(value):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
-        return {"|".join(k) if isinstance(k, tuple) else str(k): _plain(v) for k, v in value.items()}
+        return {"|".join(map(str, k)) if isinstance(k, tuple) else str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, (list, tuple, set)):
+    if isinstance(value, (list, tuple, set, SortedList)):
         return [_plain(v) for v in (sorted(value) if isinstance(value, set) else value)]
     return value
 

@@ -3,6 +3,7 @@
 from sandbox.core.provider import Provider
 from sandbox.toast import access, errors
 from sandbox.toast.auth import handlers as auth
+from sandbox.toast.orders import handlers as orders
 from sandbox.toast.partners import handlers as partners
 from sandbox.toast.restaurants import handlers as restaurants
 from sandbox.toast.seed import seed_toast
@@ -15,6 +16,7 @@ class ToastProvider(Provider):
         ("toast-authentication-v1.yaml", auth.OPERATIONS),
         ("toast-partners-v1.yaml", partners.OPERATIONS),
         ("toast-restaurants-v1.yaml", restaurants.OPERATIONS),
+        ("toast-orders-v2.yaml", orders.OPERATIONS),
     )
 
     def authenticate(self, ctx):

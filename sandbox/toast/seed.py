@@ -3,6 +3,7 @@
 from sandbox.core.fakes import People
 from sandbox.toast.auth.models import Client
 from sandbox.toast.catalog.seed import seed_catalogs
+from sandbox.toast.orders.seed import seed_orders
 from sandbox.toast.partners.models import Connection
 from sandbox.toast.restaurants.models import ManagementGroup, Restaurant
 from sandbox.toast.state import ToastState
@@ -42,4 +43,5 @@ def seed_toast(world, fixtures, seeded_at):
             state.connections[(client.client_id, guid)] = Connection(client.client_id, guid, connected_at,
                                                                      connected_at, contact)
     seed_catalogs(world, fixtures, state, seeded_at)
+    seed_orders(world, fixtures, state, seeded_at)
     world.state["toast"] = state

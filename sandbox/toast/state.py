@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from sandbox.toast.orders.book import OrderBook
+
 
 @dataclass
 class ToastState:
@@ -13,6 +15,7 @@ class ToastState:
     employees: dict = field(default_factory=dict)     # restaurant guid -> [Employee]
     guests: dict = field(default_factory=dict)        # management group guid -> [Guest]
     catalogs: dict = field(default_factory=dict)      # restaurant guid -> Catalog
+    orders: OrderBook = field(default_factory=OrderBook)
 
 
 def toast_state(world):

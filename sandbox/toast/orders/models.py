@@ -325,6 +325,16 @@ class Order:
     def payments(self):
         return [p for c in self.checks for p in c.payments]
 
+    def void(self, when, day):
+        """Void the order with everything on it (the caller re-prices it)."""
+        self.voided, self.void_date, self.void_business_date = True, when, day
+        for check in self.checks:
+            check.voided, check.void_date, check.void_business_date = True, when, day
+            for selection in check.selections:
+                selection.voided, selection.void_date, selection.void_business_date = True, when, day
+            for payment in check.payments:
+                payment.status, payment.void_date, payment.void_business_date = "VOIDED", when, day
+
     def to_dict(self, now):
         """The Order as the API returns it."""
         statuses = {c.payment_status(now, self.closeout_at) for c in self.checks}

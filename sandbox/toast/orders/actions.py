@@ -1,0 +1,196 @@
+"""What changes an order: create, add selections, discounts and payments, tip, delivery, void; each change is priced,
+moves modifiedDate and records an `order_updated` event."""
+
+from decimal import Decimal
+
+from sandbox.core.clock import parse_instant
+from sandbox.core.errors import BadRequest, Conflict, NotFound
+from sandbox.core.events import record
+from sandbox.toast.access import is_guid
+from sandbox.toast.dates import business_date
+from sandbox.toast.orders import errors
+from sandbox.toast.orders.build import Builder
+from sandbox.toast.orders.pricing import cents, price_order
+
+_GUEST_FIELDS = ("firstName", "lastName", "phone", "email")
+_ADDRESS_FIELDS = ("address1", "address2", "city", "administrativeArea", "state", "zipCode", "country", "latitude",
+                   "longitude", "notes")
+DELIVERY_STATES = ("PENDING", "IN_PROGRESS", "PICKED_UP", "DELIVERED")
+
+
+def webhook_view(order_dict):
+    """The order as order webhooks carry it: guest names, phones and addresses left out, externalId null."""
+    view = dict(order_dict, externalId=None)
+    view["checks"] = [dict(check, customer=None if check["customer"] is None else
+                           dict(check["customer"], **{name: None for name in _GUEST_FIELDS}))
+                      for check in order_dict["checks"]]
+    if order_dict["deliveryInfo"] is not None:
+        view["deliveryInfo"] = dict(order_dict["deliveryInfo"], **{name: None for name in _ADDRESS_FIELDS})
+    return view
+
+
+class OrderDesk:
+    """Order actions for one request: the world, its Toast state, the restaurant and the clock."""
+
+    def __init__(self, ctx, state):
+        self.ctx = ctx
+        self.world = ctx.world
+        self.book = state.orders
+        self.restaurant = ctx.restaurant
+        self.catalog = state.catalogs[ctx.restaurant.guid]
+        self.now = ctx.sandbox.clock.timestamp()
+
+    def builder(self, persist=True):
+        return Builder(self.restaurant, self.catalog, self.now, self.world.ids.guid if persist else lambda: None)
+
+    def find(self, guid):
+        if not is_guid(guid):
+            raise BadRequest(errors.GUID_MALFORMED, field="guid")
+        order = self.book.get(self.restaurant.guid, guid.lower())
+        if order is None:
+            raise NotFound(errors.ORDER_NOT_FOUND)
+        return order
+
+    def _changeable(self, guid):
+        order = self.find(guid)
+        if order.voided:
+            raise Conflict(errors.ORDER_VOIDED.format(guid=order.guid))
+        return order
+
+    @staticmethod
+    def _check(order, guid):
+        check = next((c for c in order.checks if c.guid == (guid or "").lower()), None)
+        if check is None:
+            raise NotFound(errors.CHECK_NOT_FOUND)
+        return check
+
+    def changed(self, order):
+        """Re-price, settle payment status, move modifiedDate, and record the order_updated event."""
+        price_order(order, self.catalog)
+        for check in order.checks:
+            check.modified = self.now
+            if check.covered and check.paid_date is None and not check.voided:
+                check.paid_date = self.now
+        if order.paid_date is None and not order.voided and all(c.covered for c in order.checks):
+            order.paid_date = self.now
+        self.book.touch(order, self.now)
+        view = order.to_dict(self.now)
+        record(self.world, self.ctx.sandbox.clock, "toast", "order_updated", "order_updated",
+               {"restaurantGuid": self.restaurant.guid, "order": webhook_view(view)}, self.restaurant.guid)
+        return view
+
+    # Operations -----------------------------------------------------------------------------------------------
+
+    def quote(self, body):
+        """POST /prices: the priced order with null GUIDs; nothing is stored and no number is used up."""
+        order, _ = self.builder(persist=False).order(body, None)
+        price_order(order, self.catalog)
+        return order.to_dict(self.now)
+
+    def applicable_discounts(self, body):
+        """Every active discount of the restaurant, with the checks or selections of `body.order` it could apply to."""
+        checks = (body.get("order") or {}).get("checks") or []
+        check_refs = [{"guid": c.get("guid"), "entityType": "Check", "externalId": c.get("externalId")}
+                      for c in checks]
+        selection_refs = [{"guid": s.get("guid"), "entityType": "MenuItemSelection", "externalId": s.get("externalId")}
+                          for c in checks for s in c.get("selections") or []]
+        return [{"discount": {"guid": d.guid, "entityType": "Discount"},
+                 "applicableChecks": check_refs if d.selection_type == "CHECK" else [],
+                 "applicableSelections": selection_refs if d.selection_type == "ITEM" else []}
+                for d in self.catalog.discounts.values() if d.active]
+
+    def create(self, body):
+        builder = self.builder()
+        order, payments = builder.order(body, None)
+        order.display_number = self.book.next_display_number(self.restaurant.guid, order.business_date)
+        for check in order.checks:
+            check.display_number = order.display_number
+        price_order(order, self.catalog)
+        for check, raw, field in payments:
+            check.payments.append(builder.payment(raw, order, check, field))
+        self.book.add(order)
+        return self.changed(order)
+
+    def add_selections(self, order_guid, check_guid, bodies):
+        order = self._changeable(order_guid)
+        check = self._check(order, check_guid)
+        builder = self.builder()
+        check.selections.extend(builder.selection(raw, f"[{i}]") for i, raw in enumerate(bodies))
+        return self.changed(order)
+
+    def add_check_discounts(self, order_guid, check_guid, bodies):
+        order = self._changeable(order_guid)
+        check = self._check(order, check_guid)
+        builder = self.builder()
+        check.discounts.extend(builder.discount(raw, "CHECK", f"[{i}]") for i, raw in enumerate(bodies))
+        return self.changed(order)
+
+    def add_selection_discounts(self, order_guid, check_guid, selection_guid, bodies):
+        order = self._changeable(order_guid)
+        check = self._check(order, check_guid)
+        selection = next((s for s in check.selections if s.guid == (selection_guid or "").lower()), None)
+        if selection is None:
+            raise NotFound(errors.SELECTION_NOT_FOUND)
+        builder = self.builder()
+        selection.discounts.extend(builder.discount(raw, "ITEM", f"[{i}]", selection.guid)
+                                   for i, raw in enumerate(bodies))
+        return self.changed(order)
+
+    def add_payments(self, order_guid, check_guid, bodies):
+        order = self._changeable(order_guid)
+        check = self._check(order, check_guid)
+        builder = self.builder()
+        for index, raw in enumerate(bodies):
+            payment = builder.payment(raw, order, check, f"[{index}]")
+            check.payments.append(payment)
+            self.book.index_payment(order, payment, "paid", payment.paid_business_date)
+        return self.changed(order)
+
+    def set_tip(self, order_guid, check_guid, payment_guid, body):
+        unknown = sorted(set(body) - {"tipAmount"})
+        if unknown or "tipAmount" not in body:
+            raise BadRequest(errors.PATCH_TIP_ONLY, field=unknown[0] if unknown else "tipAmount")
+        order = self._changeable(order_guid)
+        check = self._check(order, check_guid)
+        payment = next((p for p in check.payments if p.guid == (payment_guid or "").lower()), None)
+        if payment is None:
+            raise NotFound(errors.PAYMENT_NOT_FOUND)
+        tip = cents(Decimal(str(body["tipAmount"])))
+        if tip < 0:
+            raise BadRequest(errors.TIP_NEGATIVE, field="tipAmount")
+        payment.tip_amount = tip
+        return self.changed(order)
+
+    def update_delivery(self, order_guid, body):
+        order = self._changeable(order_guid)
+        info = order.delivery_info
+        if info is None:
+            raise BadRequest(errors.NOT_DELIVERY.format(guid=order.guid))
+        if info.delivery_state == "DELIVERED":
+            raise Conflict(errors.DELIVERED_FINAL)
+        state = body.get("deliveryState")
+        if state:
+            info.delivery_state = state
+            if state == "PICKED_UP" and info.dispatched_date is None:
+                info.dispatched_date = self.now
+            if state == "DELIVERED":
+                info.delivered_date = self.now
+        if body.get("dispatchedDate"):
+            info.dispatched_date = parse_instant(body["dispatchedDate"]).timestamp()
+        if body.get("deliveredDate"):
+            info.delivered_date = parse_instant(body["deliveredDate"]).timestamp()
+        if "notes" in body:
+            info.notes = body["notes"]
+        if body.get("deliveryEmployee"):
+            info.employee_guid = body["deliveryEmployee"].lower()
+        return self.changed(order)
+
+    def void(self, order_guid):
+        order = self._changeable(order_guid)
+        if any(p.type != "OTHER" for p in order.payments):
+            raise BadRequest(errors.VOID_NOT_OTHER)
+        day = business_date(self.now, self.restaurant)
+        order.void(self.now, day)
+        for payment in order.payments:
+            self.book.index_payment(order, payment, "void", day)
+        return self.changed(order)

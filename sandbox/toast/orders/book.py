@@ -1,0 +1,67 @@
+"""The order book of a world: orders by GUID plus the indexes that keep lookups and pages fast at any size."""
+
+from dataclasses import dataclass, field
+
+from sortedcontainers import SortedList
+
+
+@dataclass
+class OrderBook:
+    orders: dict = field(default_factory=dict)              # order guid -> Order
+    payments: dict = field(default_factory=dict)            # payment guid -> order guid
+    # restaurant guid -> SortedList of (modified epoch, order guid)
+    by_modified: dict = field(default_factory=dict)
+    # restaurant guid -> business date -> [order guid] in creation order
+    by_business_date: dict = field(default_factory=dict)
+    # (restaurant guid, "paid" | "refund" | "void", business date) -> [payment guid]
+    payments_by_date: dict = field(default_factory=dict)
+    # (restaurant guid, business date) -> last display number handed out
+    display_numbers: dict = field(default_factory=dict)
+
+    def next_display_number(self, restaurant_guid, business_day):
+        key = (restaurant_guid, business_day)
+        self.display_numbers[key] = self.display_numbers.get(key, 0) + 1
+        return str(self.display_numbers[key])
+
+    def add(self, order):
+        """Store a new order and index it and its payments."""
+        self.orders[order.guid] = order
+        self.by_modified.setdefault(order.restaurant_guid, SortedList()).add((order.modified, order.guid))
+        days = self.by_business_date.setdefault(order.restaurant_guid, {})
+        days.setdefault(order.business_date, []).append(order.guid)
+        for payment in order.payments:
+            self.index_payment(order, payment, "paid", payment.paid_business_date)
+
+    def touch(self, order, modified):
+        """Move an order's modified date (and its place in the modified index)."""
+        index = self.by_modified[order.restaurant_guid]
+        index.discard((order.modified, order.guid))
+        order.modified = modified
+        index.add((modified, order.guid))
+
+    def index_payment(self, order, payment, kind, business_day):
+        self.payments[payment.guid] = order.guid
+        self.payments_by_date.setdefault((order.restaurant_guid, kind, business_day), []).append(payment.guid)
+
+    def get(self, restaurant_guid, guid):
+        """The order if it exists at this restaurant, else None."""
+        order = self.orders.get(guid)
+        return order if order is not None and order.restaurant_guid == restaurant_guid else None
+
+    def modified_page(self, restaurant_guid, start, end, page=1, page_size=None):
+        """One page (all when page_size is None) of the order GUIDs modified in [start, end), oldest change first,
+        and whether more follow."""
+        index = self.by_modified.get(restaurant_guid)
+        if not index:
+            return [], False
+        low = index.bisect_left((start, ""))
+        high = index.bisect_left((end, ""))
+        first = low + (page - 1) * page_size
+        last = high if page_size is None else min(high, first + page_size)
+        return [guid for _, guid in index.islice(first, last)] if first < last else [], last < high
+
+    def on_business_date(self, restaurant_guid, business_day):
+        return list(self.by_business_date.get(restaurant_guid, {}).get(business_day, ()))
+
+    def payment_guids(self, restaurant_guid, kind, business_day):
+        return list(self.payments_by_date.get((restaurant_guid, kind, business_day), ()))
