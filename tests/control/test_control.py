@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import FIXTURES, HARBOR_SEAPORT, PARTNER, login, toast_headers
+from helpers import FIXTURES, HARBOR_SEAPORT, PARTNER, login, toast_headers
 
 
 def test_health(client):

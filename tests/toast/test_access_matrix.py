@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import (GROUP, HARBOR_DOWNTOWN, HARBOR_SEAPORT, MESA, PARTNER, READ_ONLY, advance, assert_toast_error,
+from helpers import (GROUP, HARBOR_DOWNTOWN, HARBOR_SEAPORT, MESA, PARTNER, READ_ONLY, advance, assert_toast_error,
                       login)
 from sandbox.app import create_app
 from sandbox.testing import TEST_SETTINGS

@@ -3,7 +3,7 @@
 import jwt
 import pytest
 
-from conftest import (GROUP, LOGIN, PARTNER, READ_ONLY, advance, assert_toast_error, login, toast_headers)
+from helpers import (GROUP, LOGIN, PARTNER, READ_ONLY, advance, assert_toast_error, login, toast_headers)
 
 PARTNERS = "/partners/v1/restaurants"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import (GROUP, HARBOR_DOWNTOWN, HARBOR_SEAPORT, MESA, PARTNER, READ_ONLY, advance,
+from helpers import (GROUP, HARBOR_DOWNTOWN, HARBOR_SEAPORT, MESA, PARTNER, READ_ONLY, advance,
                       assert_toast_error, login, toast_headers)
 
 LIST = "/partners/v1/restaurants"

@@ -1,6 +1,6 @@
 """Toast Restaurants v1: one restaurant's configuration and the restaurants of a management group."""
 
-from conftest import (GROUP, HARBOR_DOWNTOWN, HARBOR_GROUP, HARBOR_SEAPORT, MESA, MESA_GROUP, assert_toast_error,
+from helpers import (GROUP, HARBOR_DOWNTOWN, HARBOR_GROUP, HARBOR_SEAPORT, MESA, MESA_GROUP, assert_toast_error,
                       login, toast_headers)
 
 

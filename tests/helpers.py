@@ -1,0 +1,102 @@
+"""Constants and helpers shared by the tests: fixture credentials, Toast login, error checks, menu lookups."""
+
+from sandbox.core.fixtures import load_fixtures
+
+FIXTURES = load_fixtures("default.yaml")
+CLIENTS = {c["name"]: c for c in FIXTURES["toast"]["clients"]}
+PARTNER = CLIENTS["Sandbox Partner (all scopes)"]
+READ_ONLY = CLIENTS["Sandbox Partner (orders read-only)"]
+GROUP = CLIENTS["Harbor Hospitality (restaurant group)"]
+RESTAURANTS = [r["guid"] for r in FIXTURES["toast"]["restaurants"]]
+HARBOR_DOWNTOWN, HARBOR_SEAPORT, MESA = RESTAURANTS
+HARBOR_GROUP, MESA_GROUP = (g["guid"] for g in FIXTURES["toast"]["managementGroups"])
+LOGIN = "/authentication/v1/authentication/login"
+
+
+def login(client, credentials=PARTNER):
+    """Log a fixture client in; returns the access token."""
+    response = client.post(LOGIN, json={"clientId": credentials["clientId"],
+                                        "clientSecret": credentials["clientSecret"],
+                                        "userAccessType": "TOAST_MACHINE_CLIENT"})
+    assert response.status_code == 200, response.json
+    return response.json["token"]["accessToken"]
+
+
+def toast_headers(token, restaurant=HARBOR_DOWNTOWN):
+    headers = {"Authorization": f"Bearer {token}"}
+    if restaurant:
+        headers["Toast-Restaurant-External-ID"] = restaurant
+    return headers
+
+
+def advance(client, seconds):
+    """Move the sandbox clock forward through the control API."""
+    response = client.post("/_sandbox/clock", json={"advance": seconds})
+    assert response.status_code == 200
+    return response.json
+
+
+TOAST_ERROR_KEYS = {"status", "code", "message", "messageKey", "fieldName", "link", "requestId",
+                    "developerMessage", "errors", "canRetry"}
+
+
+def assert_toast_error(response, status, message_part=None):
+    """A Toast error: the status, every key of the body present, JSON content type, and the message."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    body = response.json
+    assert set(body) == TOAST_ERROR_KEYS
+    assert body["status"] == status
+    assert body["requestId"]
+    assert isinstance(body["errors"], list)
+    if message_part:
+        assert message_part in body["message"], body["message"]
+    return body
+
+
+class Menu:
+    """Finds a restaurant's menu entities by name and builds order bodies from them."""
+
+    def __init__(self, catalog):
+        self.catalog = catalog
+
+    def _named(self, collection, name):
+        return next(e for e in collection.values() if e.name == name)
+
+    def item(self, name):
+        return self._named(self.catalog.menu_items, name)
+
+    def option(self, name):
+        return self._named(self.catalog.modifier_options, name)
+
+    def discount(self, name):
+        return self._named(self.catalog.discounts, name)
+
+    def charge(self, name):
+        return self._named(self.catalog.service_charges, name)
+
+    def dining(self, name):
+        return self._named(self.catalog.dining_options, name)
+
+    def selection(self, name, quantity=1, modifiers=(), **extra):
+        item = self.item(name)
+        return {"item": {"guid": item.guid, "entityType": "MenuItem"},
+                "itemGroup": {"guid": item.group_guid, "entityType": "MenuGroup"}, "quantity": quantity,
+                "modifiers": [self.modifier(option) for option in modifiers], **extra}
+
+    def modifier(self, name, quantity=1):
+        option = self.option(name)
+        return {"item": {"guid": option.guid}, "optionGroup": {"guid": option.group_guid}, "quantity": quantity}
+
+    def order(self, *selections, dining="Dine In", **check_extra):
+        return {"entityType": "Order", "diningOption": {"guid": self.dining(dining).guid},
+                "checks": [{"entityType": "Check", "selections": list(selections), **check_extra}]}
+
+    def order_for_guest(self, *selections, dining="Take Out", **extra):
+        body = self.order(*selections, dining=dining,
+                          customer={"firstName": "Ada", "lastName": "Park", "phone": "6175550199",
+                                    "email": "ada@example.com"})
+        if dining == "Delivery":
+            body["deliveryInfo"] = {"address1": "1 Harbor Way", "city": "Boston", "state": "MA", "zipCode": "02110"}
+        body.update(extra)
+        return body
