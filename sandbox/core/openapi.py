@@ -82,10 +82,26 @@ def field_path(parts):
     return text
 
 
+def _specific(error):
+    """The errors that explain a failed `anyOf`/`oneOf`: when only one branch is not a plain type mismatch (as with
+    `anyOf: [{$ref: X}, {type: 'null'}]`), that branch's errors say more than "not valid under any schema"."""
+    kind = error.kind
+    branches = getattr(kind, "context", None)
+    either = (jsonschema_rs.ValidationErrorKind.AnyOf, jsonschema_rs.ValidationErrorKind.OneOfNotValid)
+    if not isinstance(kind, either) or not branches:
+        return [error]
+    telling = [branch for branch in branches
+               if not (len(branch) == 1 and isinstance(branch[0].kind, jsonschema_rs.ValidationErrorKind.Type)
+                       and list(branch[0].instance_path) == list(error.instance_path))]
+    if len(telling) != 1:
+        return [error]
+    return [specific for sub in telling[0] for specific in _specific(sub)]
+
+
 def collect_errors(validator, instance):
     """Every validation error as `(field path, sentence)`, in document order."""
     problems = []
-    for error in validator.iter_errors(instance):
+    for error in (specific for top in validator.iter_errors(instance) for specific in _specific(top)):
         path = list(error.instance_path)
         missing = getattr(error.kind, "property", None)
         if isinstance(error.kind, jsonschema_rs.ValidationErrorKind.Required) and missing is not None:

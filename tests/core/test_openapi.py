@@ -1,4 +1,5 @@
-"""The spec loader: startup checks name the file and the fault; validation is lenient on Toast dates and exact on paths."""
+"""The spec loader: startup checks name the file and the fault; validation is lenient on Toast dates, exact on
+paths."""
 
 import pytest
 from werkzeug.datastructures import Headers, MultiDict

@@ -56,8 +56,11 @@ class OrderBook:
             return [], False
         low = index.bisect_left((start, ""))
         high = index.bisect_left((end, ""))
-        first = low + (page - 1) * page_size
-        last = high if page_size is None else min(high, first + page_size)
+        if page_size is None:
+            first, last = low, high
+        else:
+            first = low + (page - 1) * page_size
+            last = min(high, first + page_size)
         return [guid for _, guid in index.islice(first, last)] if first < last else [], last < high
 
     def on_business_date(self, restaurant_guid, business_day):

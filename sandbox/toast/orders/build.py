@@ -196,9 +196,7 @@ class Builder:
     def order(self, body, display_number):
         """A new order (not yet priced or paid); payments in the body are returned for the caller to add."""
         dining = self._lookup(self.catalog.dining_options, body.get("diningOption"), "DiningOption", "diningOption")
-        checks = body.get("checks") or []
-        if not checks:
-            raise BadRequest(errors.NO_CHECKS, field="checks")
+        checks = body["checks"]
         if len(checks) > MAX_CHECKS:
             raise PayloadTooLarge(errors.TOO_MANY_CHECKS.format(limit=MAX_CHECKS), field="checks")
         opened = _instant(body.get("openedDate")) or self.now

@@ -56,7 +56,8 @@ class Restaurant:
         day = {
             "scheduleName": "Regular Hours",
             "services": [
-                {"name": "Lunch", "hours": {"startTime": "11:00:00.000", "endTime": "15:00:00.000"}, "overnight": False},
+                {"name": "Lunch", "hours": {"startTime": "11:00:00.000", "endTime": "15:00:00.000"},
+                 "overnight": False},
                 {"name": "Dinner", "hours": {"startTime": "17:00:00.000", "endTime": "23:00:00.000"},
                  "overnight": False},
             ],
