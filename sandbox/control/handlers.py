@@ -4,7 +4,9 @@ from importlib.metadata import PackageNotFoundError, version
 
 from sandbox.core.clock import parse_instant
 from sandbox.core.errors import NotFound
+from sandbox.core.events import record
 from sandbox.core.pipeline import Reply
+from sandbox.toast.menus.views import metadata
 from sandbox.toast.access import reachable_restaurants
 from sandbox.toast.partners import models as partners
 from sandbox.toast.state import toast_state
@@ -81,6 +83,19 @@ def disconnect(ctx):
     return Reply(status=204)
 
 
+def publish_menu(ctx):
+    state = toast_state(ctx.world)
+    catalog = state.catalogs.get(ctx.params["restaurantGuid"].lower())
+    if catalog is None:
+        raise NotFound(f"No restaurant {ctx.params['restaurantGuid']}")
+    catalog.last_updated = ctx.sandbox.clock.timestamp()
+    published = metadata(catalog)
+    record(ctx.world, ctx.sandbox.clock, "toast", "menus", "menus_updated",
+           {"restaurantGuid": catalog.restaurant_guid, "publishedDate": published["lastUpdated"]},
+           catalog.restaurant_guid)
+    return published
+
+
 def list_worlds(ctx):
     return [{"name": w.name, "seed": w.seed} for w in ctx.sandbox.store.worlds.values()]
 
@@ -114,6 +129,7 @@ OPERATIONS = {
     "rotateClientSecret": rotate_secret,
     "connectRestaurant": connect,
     "disconnectRestaurant": disconnect,
+    "publishMenu": publish_menu,
     "listWorlds": list_worlds,
     "createWorld": create_world,
     "deleteWorld": delete_world,

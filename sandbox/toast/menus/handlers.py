@@ -1,0 +1,19 @@
+"""Handlers of the Toast Menus API."""
+
+from sandbox.toast.menus import views
+from sandbox.toast.state import toast_state
+
+
+def get_menus(ctx):
+    catalog = toast_state(ctx.world).catalogs[ctx.restaurant.guid]
+    return views.menus_document(catalog, ctx.restaurant)
+
+
+def get_metadata(ctx):
+    return views.metadata(toast_state(ctx.world).catalogs[ctx.restaurant.guid])
+
+
+OPERATIONS = {
+    "menusGet": get_menus,
+    "metadataGet": get_metadata,
+}
