@@ -11,9 +11,11 @@ from sandbox.config import Config, load_config
 from sandbox.control.provider import ControlProvider
 from sandbox.core import pipeline
 from sandbox.core.clock import Clock
+from sandbox.core.delivery import Dispatcher
 from sandbox.core.errors import error_class
 from sandbox.core.fixtures import load_fixtures
 from sandbox.core.store import Store
+from sandbox.core.webhooks import WebhookState
 from sandbox.toast.provider import ToastProvider
 
 PROVIDERS = (ToastProvider, ControlProvider)
@@ -33,8 +35,11 @@ class Sandbox:
             self.fixtures["history"] = {**self.fixtures.get("history", {}), "days": config.history_days}
         self.providers = [cls(self) for cls in PROVIDERS]
         self.store = Store(self._seed_world, config.seed)
+        policies = {p.name: p.delivery_policy(config) for p in self.providers}
+        self.webhooks = Dispatcher(self, {name: policy for name, policy in policies.items() if policy})
 
     def _seed_world(self, world):
+        world.state["webhooks"] = WebhookState(keep=self.config.webhook_log_size)
         for provider in self.providers:
             provider.seed(world, self.fixtures, self.seeded_at)
 

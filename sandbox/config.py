@@ -24,6 +24,9 @@ class Config:
     token_lifetime: int = 86400
     connection_delay: int = 0
     scenarios: tuple = field(default_factory=tuple)
+    webhook_log_size: int = 10000
+    toster_retry_base: int = 60
+    toster_retry_attempts: int = 5
     log_level: str = "info"
 
     @property
@@ -50,6 +53,9 @@ class ConfigSchema(Schema):
     token_lifetime = mf.Integer(validate=validate.Range(min=61))
     connection_delay = mf.Integer(validate=validate.Range(min=0))
     scenarios = mf.List(mf.String())
+    webhook_log_size = mf.Integer(validate=validate.Range(min=1))
+    toster_retry_base = mf.Integer(validate=validate.Range(min=1))
+    toster_retry_attempts = mf.Integer(validate=validate.Range(min=1, max=20))
     log_level = mf.String(validate=validate.OneOf(["debug", "info", "warning", "error"]))
 
     @post_load

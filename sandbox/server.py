@@ -42,6 +42,10 @@ def serve(config):
     def when_ready(_server):
         print(banner(app, base_url), flush=True)
 
+    def post_worker_init(_worker):
+        # Threads do not survive gunicorn's fork: the delivery worker starts in the serving process.
+        app.extensions["sandbox"].webhooks.start()
+
     options = {
         "bind": f"{config.host}:{config.port}",
         "workers": 1,
@@ -52,6 +56,7 @@ def serve(config):
         "graceful_timeout": 5,
         "loglevel": config.log_level,
         "when_ready": when_ready,
+        "post_worker_init": post_worker_init,
     }
     _Server(app, options).run()
     return 0

@@ -100,3 +100,46 @@ class Menu:
             body["deliveryInfo"] = {"address1": "1 Harbor Way", "city": "Boston", "state": "MA", "zipCode": "02110"}
         body.update(extra)
         return body
+
+
+class Receiver:
+    """A webhook receiver on a loopback port: records every request and answers with scripted statuses."""
+
+    def __init__(self, port=0):
+        import http.server
+        import threading
+
+        receiver = self
+        self.requests = []
+        self.statuses = []          # answered in order; 200 once empty
+        self.delay = 0.0
+        self.arrived = threading.Event()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                import time
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8")
+                receiver.requests.append({"path": self.path, "headers": dict(self.headers.items()), "body": body})
+                receiver.arrived.set()
+                if receiver.delay:
+                    time.sleep(receiver.delay)
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", "/elsewhere")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.port = self._server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/hooks"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()

@@ -4,9 +4,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from sandbox.core.clock import parse_instant
 from sandbox.core.errors import NotFound
-from sandbox.core.events import record
 from sandbox.core.pipeline import Reply
-from sandbox.toast.menus.views import metadata
+from sandbox.toast import triggers
 from sandbox.toast.access import reachable_restaurants
 from sandbox.toast.partners import models as partners
 from sandbox.toast.state import toast_state
@@ -75,25 +74,24 @@ def connect(ctx):
         state, body["clientId"], body["restaurantGuid"].lower(), ctx.sandbox.clock.timestamp(),
         body.get("createdByEmailAddress", "qa@pos-sandbox.local"), body.get("externalGroupRef"),
         body.get("externalRestaurantRef"))
+    triggers.record_partner(ctx.world, ctx.sandbox.clock, "partner_added" if created else "partner_updated",
+                            connection)
     return Reply(_connection_view(state, connection), 201 if created else 200)
 
 
 def disconnect(ctx):
-    partners.disconnect(toast_state(ctx.world), ctx.params["clientId"], ctx.params["restaurantGuid"].lower())
+    state = toast_state(ctx.world)
+    connection = state.connections.get((ctx.params["clientId"], ctx.params["restaurantGuid"].lower()))
+    partners.disconnect(state, ctx.params["clientId"], ctx.params["restaurantGuid"].lower())
+    triggers.record_partner(ctx.world, ctx.sandbox.clock, "partner_removed", connection)
     return Reply(status=204)
 
 
 def publish_menu(ctx):
-    state = toast_state(ctx.world)
-    catalog = state.catalogs.get(ctx.params["restaurantGuid"].lower())
+    catalog = toast_state(ctx.world).catalogs.get(ctx.params["restaurantGuid"].lower())
     if catalog is None:
         raise NotFound(f"No restaurant {ctx.params['restaurantGuid']}")
-    catalog.last_updated = ctx.sandbox.clock.timestamp()
-    published = metadata(catalog)
-    record(ctx.world, ctx.sandbox.clock, "toast", "menus", "menus_updated",
-           {"restaurantGuid": catalog.restaurant_guid, "publishedDate": published["lastUpdated"]},
-           catalog.restaurant_guid)
-    return published
+    return triggers.publish_menu(ctx.world, ctx.sandbox.clock, catalog)[0]
 
 
 def list_worlds(ctx):

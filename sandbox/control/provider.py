@@ -1,12 +1,12 @@
 """The control API as a provider: no credentials, errors as `{"error", "details"}`."""
 
-from sandbox.control import handlers
+from sandbox.control import handlers, webhooks
 from sandbox.core.provider import Provider
 
 
 class ControlProvider(Provider):
     name = "sandbox"
-    apis = (("sandbox-control-v1.yaml", handlers.OPERATIONS),)
+    apis = (("sandbox-control-v1.yaml", {**handlers.OPERATIONS, **webhooks.OPERATIONS}),)
 
     def error_body(self, error, request_id):
         return {"error": error.message, "details": {**error.details, "requestId": request_id}}

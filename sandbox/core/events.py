@@ -1,6 +1,8 @@
-"""Events recorded in a world's outbox when state changes; the webhook worker delivers them."""
+"""Events recorded when state changes; they go to the world's webhook outbox, which the delivery worker sends."""
 
 from dataclasses import dataclass, field
+
+from sandbox.core import webhooks
 
 
 @dataclass
@@ -17,7 +19,7 @@ class Event:
 
 
 def record(world, clock, provider, category, event_type, payload, restaurant_guid=None):
-    """Append an event to the world's outbox (callers hold the world lock) and return it."""
+    """Queue an event for the subscriptions that want it (callers hold the world lock); returns the event."""
     event = Event(world.ids.guid(), provider, category, event_type, clock.timestamp(), payload, restaurant_guid)
-    world.emit(event)
+    webhooks.fan_out(world, event)
     return event

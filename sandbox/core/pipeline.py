@@ -44,6 +44,13 @@ class Context:
         return self.sandbox.clock.now()
 
 
+def unlocked(handler):
+    """Mark a handler that takes the world lock itself (for work that must not block the world, such as sending
+    webhooks to receivers that may call back)."""
+    handler.unlocked = True
+    return handler
+
+
 def new_request_id():
     return str(uuid.uuid4())
 
@@ -64,8 +71,11 @@ def handle(sandbox, provider, operation, path_params):
         handler = provider.handlers.get(operation.operation_id)
         if handler is None:
             raise NotImplementedOperation()
-        with world.lock:
+        if getattr(handler, "unlocked", False):
             result = handler(ctx)
+        else:
+            with world.lock:
+                result = handler(ctx)
         reply = result if isinstance(result, Reply) else Reply(result)
     except ApiError as error:
         reply = error_reply(provider, error, request_id)

@@ -54,6 +54,10 @@ class Provider(ABC):
         """What `GET /_sandbox/credentials` lists for this provider (nothing by default)."""
         return None
 
+    def delivery_policy(self, config):
+        """How this provider's webhooks are sent (None: it sends none)."""
+        return None
+
     def seed(self, world, fixtures, seeded_at):
         """Fill a new world with this provider's seeded data."""
 

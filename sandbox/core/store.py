@@ -14,7 +14,7 @@ DEFAULT_WORLD = "default"
 
 
 class World:
-    """Everything one sandbox world knows: each provider's state, the id source and the event outbox."""
+    """Everything one sandbox world knows: each provider's state (the webhook outbox included) and the id source."""
 
     def __init__(self, name, seed, builder):
         self.name = name
@@ -27,12 +27,7 @@ class World:
     def _seed(self):
         self.ids = IdFactory(self.seed)
         self.state = {}
-        self.outbox = []
         self._builder(self)
-
-    def emit(self, event):
-        """Record an event (webhooks deliver it); callers hold the lock."""
-        self.outbox.append(event)
 
     def reset(self):
         """Back to the state right after seeding (seeding again gives the same world)."""
@@ -43,7 +38,7 @@ class World:
         """Save the current state under a new id and return the id."""
         with self.lock:
             snapshot_id = f"snap-{len(self.snapshots) + 1}"
-            self.snapshots[snapshot_id] = pickle.dumps((self.state, self.outbox, self.ids.random.getstate()),
+            self.snapshots[snapshot_id] = pickle.dumps((self.state, self.ids.random.getstate()),
                                                        protocol=pickle.HIGHEST_PROTOCOL)
             return snapshot_id
 
@@ -52,7 +47,7 @@ class World:
         with self.lock:
             if snapshot_id not in self.snapshots:
                 raise NotFound(f"No snapshot {snapshot_id} in world {self.name}")
-            self.state, self.outbox, random_state = pickle.loads(self.snapshots[snapshot_id])
+            self.state, random_state = pickle.loads(self.snapshots[snapshot_id])
             self.ids.random.setstate(random_state)
 
 
@@ -105,4 +100,4 @@ def _plain(value):
 def export_world(world):
     """The world's state as plain JSON-able data (for `pos-sandbox seed` and determinism checks)."""
     with world.lock:
-        return {"name": world.name, "seed": world.seed, "state": _plain(world.state), "outbox": _plain(world.outbox)}
+        return {"name": world.name, "seed": world.seed, "state": _plain(world.state)}

@@ -9,6 +9,7 @@ from sandbox.toast.partners import handlers as partners
 from sandbox.toast.restaurants import handlers as restaurants
 from sandbox.toast.seed import seed_toast
 from sandbox.toast.state import toast_state
+from sandbox.toast.webhooks import ToastDelivery
 
 
 class ToastProvider(Provider):
@@ -31,6 +32,9 @@ class ToastProvider(Provider):
         state = toast_state(world)
         return {"clients": [c.to_credentials(sorted(access.reachable_restaurants(state, c)))
                             for c in state.clients.values()]}
+
+    def delivery_policy(self, config):
+        return ToastDelivery()
 
     def seed(self, world, fixtures, seeded_at):
         seed_toast(world, fixtures, seeded_at)

@@ -1,6 +1,7 @@
 """Build the Toast side of a world from the fixtures, the world's seed and its start instant."""
 
 from sandbox.core.fakes import People
+from sandbox.core.webhooks import subscribe
 from sandbox.toast.auth.models import Client
 from sandbox.toast.catalog.seed import seed_catalogs
 from sandbox.toast.orders.seed import seed_orders
@@ -42,6 +43,9 @@ def seed_toast(world, fixtures, seeded_at):
             contact = people.person()["email"]
             state.connections[(client.client_id, guid)] = Connection(client.client_id, guid, connected_at,
                                                                      connected_at, contact)
+    for raw in data.get("webhooks", []):
+        subscribe(world, "toast", raw["url"], [raw["eventCategory"]], raw.get("secret"), seeded_at,
+                  raw.get("signing", "body+timestamp"))
     seed_catalogs(world, fixtures, state, seeded_at)
     seed_orders(world, fixtures, state, seeded_at)
     world.state["toast"] = state

@@ -1,5 +1,7 @@
 """Toast Menus v2: the menu tree orders are priced from, its metadata, and publishing a new version."""
 
+import json
+
 from helpers import HARBOR_DOWNTOWN, MESA, advance, assert_toast_error, login, toast_headers
 
 
@@ -44,7 +46,7 @@ def test_each_restaurant_has_its_own_menu(client, mesa_headers):
     assert "Taco Plate" in names and "Lobster Roll" not in names
 
 
-def test_publish_moves_last_updated_and_records_an_event(client, headers, world):
+def test_publish_moves_last_updated_and_records_an_event(client, headers):
     before = client.get("/menus/v2/metadata", headers=headers).json
     assert before == {"restaurantGuid": HARBOR_DOWNTOWN, "lastUpdated": "2026-11-02T17:30:00.000+0000"}
     advance(client, 3600)
@@ -53,9 +55,10 @@ def test_publish_moves_last_updated_and_records_an_event(client, headers, world)
     assert published.json["lastUpdated"] == "2026-11-02T18:30:00.000+0000"
     assert client.get("/menus/v2/metadata", headers=headers).json["lastUpdated"] == "2026-11-02T18:30:00.000+0000"
     assert client.get("/menus/v2/menus", headers=headers).json["lastUpdated"] == "2026-11-02T18:30:00.000+0000"
-    event = world.outbox[-1]
-    assert (event.category, event.type, event.restaurant_guid) == ("menus", "menus_updated", HARBOR_DOWNTOWN)
-    assert event.payload == {"restaurantGuid": HARBOR_DOWNTOWN, "publishedDate": "2026-11-02T18:30:00.000+0000"}
+    [event] = client.get("/_sandbox/webhooks/events", query_string={"type": "menus_updated"}).json
+    assert (event["eventCategory"], event["restaurantGuid"]) == ("menus", HARBOR_DOWNTOWN)
+    assert json.loads(event["body"])["details"] == {"restaurantGuid": HARBOR_DOWNTOWN,
+                                                    "publishedDate": "2026-11-02T18:30:00.000+0000"}
     assert client.post("/_sandbox/restaurants/00000000-0000-4000-8000-000000000000/menu/publish").status_code == 404
 
 

@@ -1,5 +1,7 @@
 """Changing orders: selections, discounts, payments, tips, delivery and void; modifiedDate, events, state rules."""
 
+import json
+
 import pytest
 
 from helpers import HARBOR_DOWNTOWN, advance, assert_toast_error
@@ -159,21 +161,21 @@ def test_unknown_check_and_selection_are_404(client, headers, harbor):
     assert_toast_error(client.post(_url({"guid": missing}, "void"), json={}, headers=headers), 404)
 
 
-def test_every_change_records_an_order_updated_event_without_guest_details(client, headers, harbor, world):
+def test_every_change_records_an_order_updated_event_without_guest_details(client, headers, harbor):
     body = harbor.order_for_guest(harbor.selection("Lemonade"), dining="Delivery", externalId="ext-42")
     order = _create(client, headers, body)
     client.patch(_url(order, "deliveryInfo"), json={"deliveryState": "IN_PROGRESS"}, headers=headers)
-    events = [e for e in world.outbox if e.type == "order_updated"]
+    events = client.get("/_sandbox/webhooks/events", query_string={"type": "order_updated"}).json
     assert len(events) == 2
-    first, second = events
-    assert first.category == "order_updated" and first.restaurant_guid == HARBOR_DOWNTOWN
-    assert first.payload["restaurantGuid"] == HARBOR_DOWNTOWN
-    sent = first.payload["order"]
+    first, second = (json.loads(e["body"]) for e in events)
+    assert events[0]["restaurantGuid"] == HARBOR_DOWNTOWN and first["eventCategory"] == "order_updated"
+    assert first["details"]["restaurantGuid"] == HARBOR_DOWNTOWN
+    sent = first["details"]["order"]
     assert sent["guid"] == order["guid"] and sent["externalId"] is None
     customer = sent["checks"][0]["customer"]
     assert customer["firstName"] is None and customer["lastName"] is None and customer["phone"] is None
     assert sent["deliveryInfo"]["address1"] is None and sent["deliveryInfo"]["deliveryState"] == "PENDING"
-    assert second.payload["order"]["deliveryInfo"]["deliveryState"] == "IN_PROGRESS"
+    assert second["details"]["order"]["deliveryInfo"]["deliveryState"] == "IN_PROGRESS"
     # The API itself still shows the guest.
     assert order["checks"][0]["customer"]["firstName"] == "Ada" and order["externalId"] == "ext-42"
 

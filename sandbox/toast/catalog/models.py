@@ -148,6 +148,7 @@ class Catalog:
     # Name-only configuration: void reasons, alternate payment types, sales categories, ...
     named: dict = field(default_factory=dict)             # collection name -> {guid: Named}
     tip_withholding_percentage: Decimal = Decimal("0")
+    stock: dict = field(default_factory=dict)             # item guid -> {"status", "quantity"} once it changed
 
     def item_by_multi_location_id(self, multi_location_id):
         """The item with this multiLocationId, or None."""

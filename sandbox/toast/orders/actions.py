@@ -39,6 +39,7 @@ class OrderDesk:
         self.restaurant = ctx.restaurant
         self.catalog = state.catalogs[ctx.restaurant.guid]
         self.now = ctx.sandbox.clock.timestamp()
+        self.last_event = None
 
     def builder(self, persist=True):
         return Builder(self.restaurant, self.catalog, self.now, self.world.ids.guid if persist else lambda: None)
@@ -75,8 +76,9 @@ class OrderDesk:
             order.paid_date = self.now
         self.book.touch(order, self.now)
         view = order.to_dict(self.now)
-        record(self.world, self.ctx.sandbox.clock, "toast", "order_updated", "order_updated",
-               {"restaurantGuid": self.restaurant.guid, "order": webhook_view(view)}, self.restaurant.guid)
+        self.last_event = record(self.world, self.ctx.sandbox.clock, "toast", "order_updated", "order_updated",
+                                 {"restaurantGuid": self.restaurant.guid, "order": webhook_view(view)},
+                                 self.restaurant.guid)
         return view
 
     # Operations -----------------------------------------------------------------------------------------------

@@ -1,0 +1,156 @@
+"""Webhook subscriptions and the delivery log of a world: fan-out of events, retry schedule, back-off, replay."""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from sandbox.core.errors import BadRequest, Conflict, NotFound
+
+SUCCESS, PENDING, NOT_SENT, FAILURE = "Success", "Pending", "Not sent", "Failure"
+STATUSES = (SUCCESS, PENDING, NOT_SENT, FAILURE)
+ACTIVE, PAUSED, STOPPED = "active", "paused", "stopped"
+SIGNING_MODES = ("body+timestamp", "body")
+
+
+@dataclass
+class Subscription:
+    guid: str
+    provider: str                  # "toast" or "toster"
+    url: str
+    secret: str
+    events: list                   # Toast: [eventCategory]; Toster: event names ("order.created", ...)
+    created: float
+    signing: str = "body+timestamp"
+    status: str = ACTIVE
+    paused_until: float = None
+    errors: list = field(default_factory=list)     # times of failed attempts (back-off window)
+    pauses: list = field(default_factory=list)     # times of pauses (stop window)
+
+    def wants(self, event):
+        return event.provider == self.provider and (event.category in self.events or event.type in self.events)
+
+    def to_dict(self, with_secret=True):
+        view = {"guid": self.guid, "provider": self.provider, "url": self.url, "events": list(self.events),
+                "eventCategory": self.events[0] if self.provider == "toast" and self.events else None,
+                "signing": self.signing, "status": self.status, "pausedUntil": self.paused_until}
+        if with_secret:
+            view["secret"] = self.secret
+        return view
+
+
+@dataclass
+class Attempt:
+    number: int
+    at: float
+    status_code: int = None        # None when no HTTP answer came back (refused, timeout, dropped)
+    error: str = None
+    latency_ms: float = None
+    request_headers: dict = field(default_factory=dict)
+    response_body: str = None
+
+    def to_dict(self):
+        return {"number": self.number, "at": self.at, "statusCode": self.status_code, "error": self.error,
+                "latencyMs": self.latency_ms, "requestHeaders": self.request_headers,
+                "responseBody": self.response_body}
+
+
+@dataclass
+class Delivery:
+    """One event on its way to one subscription (or, with no subscription, an event nobody listens to)."""
+
+    guid: str
+    event_guid: str
+    provider: str
+    category: str
+    type: str
+    restaurant_guid: str
+    created: float
+    event: object                  # the Event; the provider's policy renders it once into `body`
+    body: str = None               # the exact text every attempt sends
+    subscription_guid: str = None
+    status: str = PENDING
+    next_at: float = None
+    attempts: list = field(default_factory=list)
+    replay_of: str = None
+
+    def to_dict(self):
+        return {"guid": self.guid, "eventGuid": self.event_guid, "provider": self.provider,
+                "eventCategory": self.category, "eventType": self.type, "restaurantGuid": self.restaurant_guid,
+                "subscription": self.subscription_guid, "status": self.status, "created": self.created,
+                "nextAttemptAt": self.next_at if self.status == PENDING else None, "body": self.body,
+                "attempts": [a.to_dict() for a in self.attempts], "replayOf": self.replay_of}
+
+
+@dataclass
+class WebhookState:
+    subscriptions: dict = field(default_factory=dict)      # guid -> Subscription
+    deliveries: OrderedDict = field(default_factory=OrderedDict)   # guid -> Delivery, oldest first
+    keep: int = 10000                                      # finished entries kept in the log
+
+
+def webhook_state(world):
+    return world.state.setdefault("webhooks", WebhookState())
+
+
+def subscribe(world, provider, url, events, secret, now, signing="body+timestamp"):
+    """A new active subscription; `secret` None gets a generated one."""
+    if signing not in SIGNING_MODES:
+        raise BadRequest(f"signing must be one of {', '.join(SIGNING_MODES)}", field="signing")
+    subscription = Subscription(world.ids.guid(), provider, url, secret or world.ids.token(40), list(events), now,
+                                signing)
+    webhook_state(world).subscriptions[subscription.guid] = subscription
+    return subscription
+
+
+def find_subscription(world, guid):
+    subscription = webhook_state(world).subscriptions.get(guid)
+    if subscription is None:
+        raise NotFound(f"No webhook subscription {guid}")
+    return subscription
+
+
+def fan_out(world, event):
+    """Queue the event for every subscription that wants it now; with none it is logged as Not sent."""
+    state = webhook_state(world)
+    targets = [s for s in state.subscriptions.values() if s.wants(event)]
+    for subscription in targets or [None]:
+        delivery = Delivery(world.ids.guid(), event.guid, event.provider, event.category, event.type,
+                            event.restaurant_guid, event.created, event,
+                            subscription_guid=subscription.guid if subscription else None,
+                            status=PENDING if subscription else NOT_SENT, next_at=event.created)
+        state.deliveries[delivery.guid] = delivery
+    evict(state)
+
+
+def replay(world, guid, now, copies=1):
+    """Send a logged event again (`copies` times, to test a receiver's idempotency); returns the new deliveries."""
+    state = webhook_state(world)
+    original = state.deliveries.get(guid)
+    if original is None:
+        raise NotFound(f"No webhook delivery {guid}")
+    if original.subscription_guid is None or original.subscription_guid not in state.subscriptions:
+        raise Conflict(f"Delivery {guid} has no subscription to send it to")
+    fresh = []
+    for _ in range(copies):
+        again = Delivery(world.ids.guid(), original.event_guid, original.provider, original.category, original.type,
+                         original.restaurant_guid, now, original.event, original.body, original.subscription_guid,
+                         next_at=now, replay_of=original.guid)
+        state.deliveries[again.guid] = again
+        fresh.append(again)
+    return fresh
+
+
+def evict(state):
+    """Drop the oldest finished entries (delivered, or with nobody to send to) beyond `state.keep`; pending and
+    failed deliveries always stay."""
+    deliveries = state.deliveries
+    surplus = len(deliveries) - state.keep
+    if surplus > 0:
+        for guid in [g for g, d in deliveries.items() if d.status in (SUCCESS, NOT_SENT)][:surplus]:
+            del deliveries[guid]
+
+
+def log(world, status=None, event_type=None, subscription=None, since=None):
+    """The delivery log, oldest first, filtered."""
+    return [d for d in webhook_state(world).deliveries.values()
+            if (status is None or d.status == status) and (event_type is None or event_type in (d.type, d.category))
+            and (subscription is None or d.subscription_guid == subscription) and (since is None or d.created >= since)]

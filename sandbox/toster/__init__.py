@@ -1,0 +1,1 @@
+"""The Toster delivery platform API."""
