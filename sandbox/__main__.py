@@ -2,4 +2,4 @@
 
 from sandbox.cli import main
 
-main()
+raise SystemExit(main())

@@ -29,7 +29,25 @@ def build_parser():
     _add_world_options(serve)
     seed = commands.add_parser("seed", help="print the seeded world as JSON (same seed and start, same bytes)")
     _add_world_options(seed)
+    trigger = commands.add_parser("trigger", help="make a running sandbox emit a webhook event (a real change)")
+    trigger.add_argument("event", help="order_updated, menus_updated, partner_added, partner_updated, "
+                                       "partner_removed, in_stock, out_of_stock or low_quantity")
+    trigger.add_argument("--restaurant", help="restaurant GUID (default: the world's first)")
+    trigger.add_argument("--client", dest="client_id", help="partner clientId for partner_* events")
+    trigger.add_argument("--url", default="http://127.0.0.1:8080", help="the running sandbox")
     return parser
+
+
+def _trigger(args):
+    import requests
+    body = {"event": args.event}
+    if args.restaurant:
+        body["restaurant"] = args.restaurant
+    if args.client_id:
+        body["clientId"] = args.client_id
+    response = requests.post(f"{args.url.rstrip('/')}/_sandbox/trigger", json=body, timeout=10)
+    print(json.dumps(response.json(), indent=1))
+    return 0 if response.ok else 1
 
 
 def _overrides(args):
@@ -39,6 +57,12 @@ def _overrides(args):
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if args.command == "trigger":
+        try:
+            return _trigger(args)
+        except OSError as exc:
+            print(f"pos-sandbox: cannot reach {args.url}: {exc}", file=sys.stderr)
+            return 2
     try:
         config = load_config(_overrides(args))
         if args.command == "seed":

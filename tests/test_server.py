@@ -1,0 +1,92 @@
+"""The real thing: `python -m sandbox serve` on a loopback port (gunicorn), as a developer or CI starts it."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from helpers import HARBOR_DOWNTOWN, PARTNER, Receiver
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served():
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sandbox", "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    base = f"http://127.0.0.1:{port}"
+    banner = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        banner.append(line)
+        if "ready at" in line:
+            break
+    else:
+        process.kill()
+        pytest.fail("the sandbox did not start: " + "".join(banner))
+    for _ in range(4):
+        banner.append(process.stdout.readline())
+    yield base, "".join(banner)
+    process.terminate()
+    process.wait(10)
+
+
+def test_banner_names_the_url_and_the_credentials(served):
+    base, banner = served
+    assert f"ready at {base}" in banner
+    assert f"clientId={PARTNER['clientId']}" in banner and f"clientSecret={PARTNER['clientSecret']}" in banner
+
+
+def test_curl_walk_through(served):
+    base, _ = served
+    assert requests.get(f"{base}/_sandbox/health", timeout=5).json()["status"] == "ok"
+    login = requests.post(f"{base}/authentication/v1/authentication/login", timeout=5,
+                          json={"clientId": PARTNER["clientId"], "clientSecret": PARTNER["clientSecret"],
+                                "userAccessType": "TOAST_MACHINE_CLIENT"})
+    token = login.json()["token"]["accessToken"]
+    listed = requests.get(f"{base}/partners/v1/restaurants", headers={"Authorization": f"Bearer {token}"},
+                          timeout=5)
+    assert listed.status_code == 200 and HARBOR_DOWNTOWN in {r["restaurantGuid"] for r in listed.json()}
+    one = requests.get(f"{base}/restaurants/v1/restaurants/{HARBOR_DOWNTOWN}", timeout=5,
+                       headers={"Authorization": f"Bearer {token}", "Toast-Restaurant-External-ID": HARBOR_DOWNTOWN})
+    assert one.status_code == 200 and one.json()["general"]["name"] == "Harbor Grill"
+
+
+def test_trigger_command_and_background_delivery(served):
+    base, _ = served
+    receiver = Receiver()
+    try:
+        requests.post(f"{base}/_sandbox/webhooks/subscriptions", timeout=5,
+                      json={"provider": "toast", "eventCategory": "menus", "url": receiver.url})
+        result = subprocess.run([sys.executable, "-m", "sandbox", "trigger", "menus_updated", "--url", base],
+                                capture_output=True, text=True, timeout=30)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["event"] == "menus_updated"
+        assert receiver.arrived.wait(10), "the delivery worker did not send the event"
+        assert receiver.requests[0]["headers"]["Toast-Event-Type"] == "menus_updated"
+    finally:
+        receiver.stop()
+
+
+def test_trigger_command_reports_an_unreachable_sandbox():
+    result = subprocess.run([sys.executable, "-m", "sandbox", "trigger", "menus_updated", "--url",
+                             f"http://127.0.0.1:{_free_port()}"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2 and "cannot reach" in result.stderr
+
+
+def test_bad_settings_stop_the_start_with_a_clear_message():
+    result = subprocess.run([sys.executable, "-m", "sandbox", "serve", "--start-time", "soon"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2 and "start_time" in result.stderr and "Traceback" not in result.stderr
