@@ -90,3 +90,16 @@ def test_bad_settings_stop_the_start_with_a_clear_message():
     result = subprocess.run([sys.executable, "-m", "sandbox", "serve", "--start-time", "soon"],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "start_time" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_readme_walk_through_runs_as_written(served):
+    base, _ = served
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "README.md"), encoding="utf-8").read()
+    block = readme.split("## A walk-through with curl", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    script = "set -euo pipefail\n" + block.replace("BASE=http://localhost:8080", f"BASE={base}")
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert '"restaurantGuid":"6301bbfc-a0c5-454e-8ff9-bb510944fe0c"' in out
+    assert '"name":"Harbor Grill"' in out
+    assert "HTTP/1.1 200" in out and 'rel="first"' in out
