@@ -3,7 +3,7 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from sandbox.core.clock import parse_instant
-from sandbox.core.errors import NotFound
+from sandbox.core.errors import BadRequest, NotFound
 from sandbox.core.pipeline import Reply
 from sandbox.toast import triggers
 from sandbox.toast.access import reachable_restaurants
@@ -46,12 +46,15 @@ def get_clock(ctx):
 
 def set_clock(ctx):
     clock, change = ctx.sandbox.clock, ctx.body
-    if "advance" in change:
-        clock.advance(change["advance"])
-    elif "set" in change:
-        clock.set(parse_instant(change["set"]))
-    else:
-        clock.freeze(change["freeze"])
+    try:
+        if "advance" in change:
+            clock.advance(change["advance"])
+        elif "set" in change:
+            clock.set(parse_instant(change["set"]))
+        else:
+            clock.freeze(change["freeze"])
+    except (ValueError, OverflowError) as exc:
+        raise BadRequest(str(exc), field=next(iter(change))) from exc
     return clock.to_dict()
 
 

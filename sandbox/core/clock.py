@@ -13,6 +13,17 @@ def parse_instant(text):
     return value.astimezone(timezone.utc)
 
 
+# The clock stays within years every date library handles (and every client can parse).
+EARLIEST = datetime(1971, 1, 1, tzinfo=timezone.utc).timestamp()
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc).timestamp()
+
+
+def _in_range(epoch):
+    if not EARLIEST <= epoch <= LATEST:
+        raise ValueError("the clock stays between 1971 and 9000")
+    return epoch
+
+
 class Clock:
     """Wall time plus an offset, or a frozen instant; listeners hear every jump."""
 
@@ -49,18 +60,20 @@ class Clock:
             raise ValueError("the clock only moves forward")
         with self._lock:
             if self._frozen_at is not None:
-                self._frozen_at += seconds
+                self._frozen_at = _in_range(self._frozen_at + seconds)
             else:
+                _in_range(self._wall() + self._offset + seconds)
                 self._offset += seconds
         self._notify()
 
     def set(self, instant):
         """Jump to an instant, keeping the frozen/running mode."""
+        target = _in_range(instant.timestamp())
         with self._lock:
             if self._frozen_at is not None:
-                self._frozen_at = instant.timestamp()
+                self._frozen_at = target
             else:
-                self._offset = instant.timestamp() - self._wall()
+                self._offset = target - self._wall()
         self._notify()
 
     def freeze(self, frozen):

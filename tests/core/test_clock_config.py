@@ -64,3 +64,13 @@ def test_bad_settings_name_the_setting(overrides):
     with pytest.raises(ValueError) as raised:
         load_config(overrides, environ={})
     assert next(iter(overrides)) in str(raised.value)
+
+
+@pytest.mark.parametrize("change", [lambda c: c.advance(10 ** 12),
+                                    lambda c: c.set(parse_instant("0001-01-01T00:00:00Z")),
+                                    lambda c: c.set(parse_instant("9999-01-01T00:00:00Z"))])
+def test_clock_refuses_instants_out_of_range(change):
+    clock = Clock(START, frozen=True, wall=FakeWall())
+    with pytest.raises(ValueError, match="between 1971 and 9000"):
+        change(clock)
+    assert clock.now() == START
