@@ -25,6 +25,7 @@ class Config:
     connection_delay: int = 0
     scenarios: tuple = field(default_factory=tuple)
     webhook_log_size: int = 10000
+    config_page_size: int = 100
     toster_retry_base: int = 60
     toster_retry_attempts: int = 5
     log_level: str = "info"
@@ -54,6 +55,7 @@ class ConfigSchema(Schema):
     connection_delay = mf.Integer(validate=validate.Range(min=0))
     scenarios = mf.List(mf.String())
     webhook_log_size = mf.Integer(validate=validate.Range(min=1))
+    config_page_size = mf.Integer(validate=validate.Range(1, 300))
     toster_retry_base = mf.Integer(validate=validate.Range(min=1))
     toster_retry_attempts = mf.Integer(validate=validate.Range(min=1, max=20))
     log_level = mf.String(validate=validate.OneOf(["debug", "info", "warning", "error"]))

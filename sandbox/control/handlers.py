@@ -35,7 +35,7 @@ def credentials(ctx):
 
 def coverage(ctx):
     rows = [{"provider": p.name, "spec": op.spec.name, "operationId": op.operation_id, "method": op.method,
-             "path": op.full_path, "implemented": op.operation_id in p.handlers}
+             "path": op.full_path, "implemented": p.handler_for(op) is not None}
             for p in ctx.sandbox.providers for op in p.operations]
     return {"operations": rows, "implemented": sum(r["implemented"] for r in rows), "total": len(rows)}
 

@@ -68,7 +68,7 @@ def handle(sandbox, provider, operation, path_params):
         if body is not _NO_BODY:
             operation.validate_body(body)
             ctx.body = body
-        handler = provider.handlers.get(operation.operation_id)
+        handler = provider.handler_for(operation)
         if handler is None:
             raise NotImplementedOperation()
         if getattr(handler, "unlocked", False):

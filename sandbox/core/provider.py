@@ -26,6 +26,8 @@ class Provider(ABC):
     def __init__(self, sandbox):
         self.sandbox = sandbox
         self.specs = []
+        # (spec file, operationId) -> handler: operationIds are unique within a spec, not across them
+        # (the menus and configuration APIs both have `menusGet`).
         self.handlers = {}
         for filename, operations in self.apis:
             spec = load_spec(filename)
@@ -34,11 +36,15 @@ class Provider(ABC):
             if unknown:
                 raise SpecError(f"{filename}: handlers for operations the spec does not have: {unknown}")
             self.specs.append(spec)
-            self.handlers.update(operations)
+            self.handlers.update({(filename, operation_id): handler for operation_id, handler in operations.items()})
 
     @property
     def operations(self):
         return [op for spec in self.specs for op in spec.operations]
+
+    def handler_for(self, operation):
+        """The handler of an operation, or None when the sandbox does not implement it."""
+        return self.handlers.get((operation.spec.name, operation.operation_id))
 
     @property
     def base_paths(self):

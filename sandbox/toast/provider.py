@@ -3,6 +3,7 @@
 from sandbox.core.provider import Provider
 from sandbox.toast import access, errors
 from sandbox.toast.auth import handlers as auth
+from sandbox.toast.config import handlers as config
 from sandbox.toast.menus import handlers as menus
 from sandbox.toast.orders import handlers as orders
 from sandbox.toast.partners import handlers as partners
@@ -20,6 +21,7 @@ class ToastProvider(Provider):
         ("toast-restaurants-v1.yaml", restaurants.OPERATIONS),
         ("toast-orders-v2.yaml", orders.OPERATIONS),
         ("toast-menus-v2.yaml", menus.OPERATIONS),
+        ("toast-config-v2.yaml", config.OPERATIONS),
     )
 
     def authenticate(self, ctx):

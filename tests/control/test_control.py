@@ -99,8 +99,10 @@ def test_coverage_lists_every_operation(client, sandbox):
     body = client.get("/_sandbox/coverage").json
     total = sum(len(p.operations) for p in sandbox.providers)
     assert body["total"] == total == len(body["operations"])
-    implemented = {(r["provider"], r["operationId"]) for r in body["operations"] if r["implemented"]}
-    assert ("toast", "authenticationLoginPost") in implemented
+    implemented = {(r["spec"], r["operationId"]) for r in body["operations"] if r["implemented"]}
+    assert ("toast-authentication-v1.yaml", "authenticationLoginPost") in implemented
+    # The same operationId in two specs is two operations.
+    assert {("toast-menus-v2.yaml", "menusGet"), ("toast-config-v2.yaml", "menusGet")} <= implemented
     assert body["implemented"] == len(implemented)
 
 

@@ -8,19 +8,22 @@ from sandbox.core.openapi import SpecError
 from sandbox.core.provider import Provider
 
 
+METADATA = ("toast-menus-v2.yaml", "metadataGet")
+
+
 def _toast(sandbox):
     return next(p for p in sandbox.providers if p.name == "toast")
 
 
 def test_strict_mode_turns_a_response_that_breaks_the_spec_into_a_500(client, sandbox):
-    _toast(sandbox).handlers["metadataGet"] = lambda ctx: {"restaurantGuid": 42}
+    _toast(sandbox).handlers[METADATA] = lambda ctx: {"restaurantGuid": 42}
     response = client.get("/menus/v2/metadata", headers=toast_headers(login(client)))
     error = assert_toast_error(response, 500, "does not match the spec")
     assert "restaurantGuid" in error["message"]
 
 
 def test_an_operation_without_a_handler_answers_501(client, sandbox):
-    del _toast(sandbox).handlers["metadataGet"]
+    del _toast(sandbox).handlers[METADATA]
     assert_toast_error(client.get("/menus/v2/metadata", headers=toast_headers(login(client))), 501)
     assert {r["operationId"]: r["implemented"] for r in client.get("/_sandbox/coverage").json["operations"]
             }["metadataGet"] is False
@@ -29,7 +32,7 @@ def test_an_operation_without_a_handler_answers_501(client, sandbox):
 def test_a_failing_handler_answers_500_without_a_trace(client, sandbox):
     def broken(ctx):
         raise KeyError("internal detail")
-    _toast(sandbox).handlers["metadataGet"] = broken
+    _toast(sandbox).handlers[METADATA] = broken
     response = client.get("/menus/v2/metadata", headers=toast_headers(login(client)))
     error = assert_toast_error(response, 500, "Internal server error")
     assert "internal detail" not in response.get_data(as_text=True) and "Traceback" not in error["message"]
