@@ -66,10 +66,8 @@ def create_app(config=None):
         for operation in provider.operations:
             view = partial(_dispatch, sandbox, provider, operation)
             endpoint = f"{provider.name}.{operation.spec.name}.{operation.operation_id}"
-            rule = operation.flask_rule
-            app.add_url_rule(rule, endpoint, view, methods=[operation.method])
-            if not rule.endswith("/"):
-                app.add_url_rule(rule + "/", endpoint + ".slash", view, methods=[operation.method])
+            # strict_slashes=False: `/orders/v2/orders/` answers like `/orders/v2/orders`, with no redirect.
+            app.add_url_rule(operation.flask_rule, endpoint, view, methods=[operation.method], strict_slashes=False)
     app.register_error_handler(HTTPException, partial(_http_error, sandbox))
     return app
 

@@ -114,8 +114,3 @@ def test_connection_delay_refuses_new_connections_for_a_while():
     assert HARBOR_SEAPORT in {r["restaurantGuid"] for r in listed}
     advance(client, 900)
     assert client.get(url, headers=headers).status_code == 200
-
-
-@pytest.fixture
-def app():
-    return create_app(dict(LIGHT))

@@ -8,6 +8,7 @@ import pytest
 
 from helpers import HARBOR_DOWNTOWN, MESA, RESTAURANTS, advance, assert_toast_error, login, toast_headers
 
+pytestmark = pytest.mark.history
 BULK = "/orders/v2/ordersBulk"
 
 
