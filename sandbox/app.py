@@ -1,6 +1,7 @@
 """create_app(config): wires the clock, the store, the providers and their routes; nothing runs at import."""
 
 import logging
+import time
 from collections.abc import Mapping
 from functools import partial
 
@@ -12,8 +13,12 @@ from sandbox.control.provider import ControlProvider
 from sandbox.core import pipeline
 from sandbox.core.clock import Clock
 from sandbox.core.delivery import Dispatcher
-from sandbox.core.errors import error_class
+from sandbox.core.errors import ApiError, error_class
+from sandbox.core.faults import Faults
 from sandbox.core.fixtures import load_fixtures
+from sandbox.core.journal import Journal
+from sandbox.core.ratelimit import RateLimiter
+from sandbox.core.scenarios import Scenarios
 from sandbox.core.store import Store
 from sandbox.core.webhooks import WebhookState
 from sandbox.toast.provider import ToastProvider
@@ -35,6 +40,15 @@ class Sandbox:
             self.fixtures["history"] = {**self.fixtures.get("history", {}), "days": config.history_days}
         self.providers = [cls(self) for cls in PROVIDERS]
         self.store = Store(self._seed_world, config.seed)
+        self.journal = Journal(config.journal_size)
+        self.rate_limiter = RateLimiter(self.clock)
+        self.scenarios = Scenarios(self.clock, config.seed)
+        self.faults = Faults(self.scenarios)
+        for name in config.scenarios:
+            try:
+                self.scenarios.add_preset(name)
+            except ApiError as exc:
+                raise ValueError(f"--scenario {name}: {exc.message}") from exc
         policies = {p.name: p.delivery_policy(config) for p in self.providers}
         self.webhooks = Dispatcher(self, {name: policy for name, policy in policies.items() if policy})
 
@@ -85,5 +99,8 @@ def _http_error(sandbox, exc):
     elif exc.code == 405:
         error.message = f"{request.method} is not allowed on {request.path}"
         error.headers["Allow"] = ", ".join(exc.valid_methods or ())
-    reply = pipeline.error_reply(provider, error, pipeline.new_request_id())
-    return pipeline.json_response(reply)
+    started = time.perf_counter()
+    response = pipeline.json_response(pipeline.error_reply(provider, error, pipeline.new_request_id()))
+    if provider.simulated:
+        pipeline.journal(sandbox, provider, None, None, response, started)
+    return response

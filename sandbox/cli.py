@@ -26,6 +26,8 @@ def build_parser():
     serve.add_argument("--threads", type=int, help="request threads (default 8)")
     serve.add_argument("--strict", action="store_true", default=None,
                        help="check every response against the spec (a mismatch becomes a 500)")
+    serve.add_argument("--scenario", dest="scenarios", action="append",
+                       help="switch a scenario preset on at start (repeatable)")
     _add_world_options(serve)
     seed = commands.add_parser("seed", help="print the seeded world as JSON (same seed and start, same bytes)")
     _add_world_options(seed)
@@ -35,31 +37,61 @@ def build_parser():
     trigger.add_argument("--restaurant", help="restaurant GUID (default: the world's first)")
     trigger.add_argument("--client", dest="client_id", help="partner clientId for partner_* events")
     trigger.add_argument("--url", default="http://127.0.0.1:8080", help="the running sandbox")
+    scenario = commands.add_parser("scenario", help="switch failure scenarios of a running sandbox on and off")
+    actions = scenario.add_subparsers(dest="action", required=True)
+    on = actions.add_parser("on", help="switch a preset on")
+    on.add_argument("preset")
+    on.add_argument("--times", type=int, help="each rule fires this many times, then retires")
+    off = actions.add_parser("off", help="switch one rule (by id) or --all off")
+    off.add_argument("id", nargs="?")
+    off.add_argument("--all", action="store_true")
+    actions.add_parser("list", help="active rules and the presets")
+    for parser_ in (on, off, actions.choices["list"]):
+        parser_.add_argument("--url", default="http://127.0.0.1:8080", help="the running sandbox")
     return parser
 
 
-def _trigger(args):
+def _control(args, method, path, body=None):
+    """Call the control API of a running sandbox and print its JSON answer; exit 1 on an error status."""
     import requests
+    response = requests.request(method, f"{args.url.rstrip('/')}/_sandbox{path}", json=body, timeout=10)
+    if response.content:
+        print(json.dumps(response.json(), indent=1))
+    return 0 if response.ok else 1
+
+
+def _scenario(args):
+    if args.action == "on":
+        return _control(args, "POST", "/scenarios", {"preset": args.preset, **({"times": args.times}
+                                                                                if args.times else {})})
+    if args.action == "off":
+        if args.all == bool(args.id):
+            print("pos-sandbox: say `scenario off ID` or `scenario off --all`", file=sys.stderr)
+            return 2
+        return _control(args, "DELETE", "/scenarios" if args.all else f"/scenarios/{args.id}")
+    return _control(args, "GET", "/scenarios")
+
+
+def _trigger(args):
     body = {"event": args.event}
     if args.restaurant:
         body["restaurant"] = args.restaurant
     if args.client_id:
         body["clientId"] = args.client_id
-    response = requests.post(f"{args.url.rstrip('/')}/_sandbox/trigger", json=body, timeout=10)
-    print(json.dumps(response.json(), indent=1))
-    return 0 if response.ok else 1
+    return _control(args, "POST", "/trigger", body)
 
 
 def _overrides(args):
-    keys = ("host", "port", "threads", "strict", "seed", "fixtures", "start_time", "history_days", "config")
+    keys = ("host", "port", "threads", "strict", "seed", "fixtures", "start_time", "history_days", "config",
+            "scenarios")
     return {key: getattr(args, key, None) for key in keys}
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    if args.command == "trigger":
+    if args.command in ("trigger", "scenario"):
         try:
-            return _trigger(args)
+            return _trigger(args) if args.command == "trigger" else _scenario(args)
         except OSError as exc:
             print(f"pos-sandbox: cannot reach {args.url}: {exc}", file=sys.stderr)
             return 2

@@ -24,6 +24,16 @@ class Config:
     token_lifetime: int = 86400
     connection_delay: int = 0
     scenarios: tuple = field(default_factory=tuple)
+    journal_size: int = 10000
+    rate_limits: bool = True
+    toast_global_per_second: int = 20
+    toast_global_per_15_minutes: int = 10000
+    toast_api_per_second: int = 20
+    toast_api_per_15_minutes: int = 10000
+    toast_menus_per_second: int = 1
+    toast_bulk_per_second: int = 5
+    toast_login_per_second: int = 20
+    toster_per_minute: int = 1000
     webhook_log_size: int = 10000
     config_page_size: int = 100
     toster_retry_base: int = 60
@@ -54,6 +64,16 @@ class ConfigSchema(Schema):
     token_lifetime = mf.Integer(validate=validate.Range(min=61))
     connection_delay = mf.Integer(validate=validate.Range(min=0))
     scenarios = mf.List(mf.String())
+    journal_size = mf.Integer(validate=validate.Range(min=1))
+    rate_limits = mf.Boolean()
+    toast_global_per_second = mf.Integer(validate=validate.Range(min=1))
+    toast_global_per_15_minutes = mf.Integer(validate=validate.Range(min=1))
+    toast_api_per_second = mf.Integer(validate=validate.Range(min=1))
+    toast_api_per_15_minutes = mf.Integer(validate=validate.Range(min=1))
+    toast_menus_per_second = mf.Integer(validate=validate.Range(min=1))
+    toast_bulk_per_second = mf.Integer(validate=validate.Range(min=1))
+    toast_login_per_second = mf.Integer(validate=validate.Range(min=1))
+    toster_per_minute = mf.Integer(validate=validate.Range(min=1))
     webhook_log_size = mf.Integer(validate=validate.Range(min=1))
     config_page_size = mf.Integer(validate=validate.Range(1, 300))
     toster_retry_base = mf.Integer(validate=validate.Range(min=1))

@@ -7,8 +7,10 @@ from werkzeug.serving import make_server
 
 from sandbox.app import create_app
 
-# Tests run with the clock frozen at a fixed instant, so time only moves when a test moves it.
-TEST_SETTINGS = {"strict": True, "frozen": True, "start_time": "2026-11-02T17:30:00.000Z", "seed": 1}
+# Tests run with the clock frozen at a fixed instant, so time only moves when a test moves it. Rate limits are off:
+# with time standing still every request would share one window (switch them on with {"rate_limits": True}).
+TEST_SETTINGS = {"strict": True, "frozen": True, "start_time": "2026-11-02T17:30:00.000Z", "seed": 1,
+                 "rate_limits": False}
 
 
 @pytest.fixture

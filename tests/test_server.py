@@ -103,3 +103,70 @@ def test_readme_walk_through_runs_as_written(served):
     assert '"restaurantGuid":"6301bbfc-a0c5-454e-8ff9-bb510944fe0c"' in out
     assert '"name":"Harbor Grill"' in out
     assert "HTTP/1.1 200" in out and 'rel="first"' in out
+
+
+def _token_headers(base):
+    login = requests.post(f"{base}/authentication/v1/authentication/login", timeout=5,
+                          json={"clientId": PARTNER["clientId"], "clientSecret": PARTNER["clientSecret"],
+                                "userAccessType": "TOAST_MACHINE_CLIENT"})
+    return {"Authorization": f"Bearer {login.json()['token']['accessToken']}",
+            "Toast-Restaurant-External-ID": HARBOR_DOWNTOWN}
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "sandbox", *args], capture_output=True, text=True, timeout=30)
+
+
+def test_scenario_commands_against_a_running_sandbox(served):
+    base, _ = served
+    headers = _token_headers(base)
+    url = f"{base}/restaurants/v1/restaurants/{HARBOR_DOWNTOWN}"
+    switched = _cli("scenario", "on", "toast-outage", "--times", "2", "--url", base)
+    assert switched.returncode == 0, switched.stderr
+    rule_id = json.loads(switched.stdout)["ids"][0]
+    listed = json.loads(_cli("scenario", "list", "--url", base).stdout)
+    assert [r["id"] for r in listed["active"]] == [rule_id]
+    assert [requests.get(url, headers=headers, timeout=5).status_code for _ in range(3)] == [503, 503, 200]
+    _cli("scenario", "on", "toast-outage", "--url", base)
+    assert requests.get(url, headers=headers, timeout=5).status_code == 503
+    assert _cli("scenario", "off", "--all", "--url", base).returncode == 0
+    assert requests.get(url, headers=headers, timeout=5).status_code == 200
+    assert _cli("scenario", "off", "sc-404", "--url", base).returncode == 1
+    assert _cli("scenario", "on", "no-such-preset", "--url", base).returncode == 1
+
+
+def _fault(base, fault):
+    response = requests.post(f"{base}/_sandbox/scenarios", timeout=5,
+                             json={"match": {"api": "restaurants"}, "times": 1, "fault": fault})
+    assert response.status_code == 201, response.text
+
+
+def test_dropped_connection_as_a_client_sees_it(served):
+    base, _ = served
+    headers = _token_headers(base)
+    _fault(base, {"drop": True})
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(f"{base}/restaurants/v1/restaurants/{HARBOR_DOWNTOWN}", headers=headers, timeout=5)
+    assert requests.get(f"{base}/restaurants/v1/restaurants/{HARBOR_DOWNTOWN}", headers=headers,
+                        timeout=5).status_code == 200
+
+
+def test_truncated_body_as_a_client_sees_it(served):
+    base, _ = served
+    headers = _token_headers(base)
+    _fault(base, {"truncate": True})
+    with pytest.raises((requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError)):
+        requests.get(f"{base}/restaurants/v1/restaurants/{HARBOR_DOWNTOWN}", headers=headers, timeout=5).json()
+
+
+def test_hang_until_the_client_times_out(served):
+    base, _ = served
+    headers = _token_headers(base)
+    _fault(base, {"hang": 30})
+    started = time.monotonic()
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.get(f"{base}/restaurants/v1/restaurants/{HARBOR_DOWNTOWN}", headers=headers, timeout=0.5)
+    assert time.monotonic() - started < 5
+    # Switching scenarios off ends the hang at once; the sandbox keeps answering.
+    requests.delete(f"{base}/_sandbox/scenarios", timeout=5)
+    assert requests.get(f"{base}/_sandbox/health", timeout=5).status_code == 200

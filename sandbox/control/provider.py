@@ -1,12 +1,13 @@
 """The control API as a provider: no credentials, errors as `{"error", "details"}`."""
 
-from sandbox.control import handlers, webhooks
+from sandbox.control import handlers, qa, webhooks
 from sandbox.core.provider import Provider
 
 
 class ControlProvider(Provider):
     name = "sandbox"
-    apis = (("sandbox-control-v1.yaml", {**handlers.OPERATIONS, **webhooks.OPERATIONS}),)
+    simulated = False
+    apis = (("sandbox-control-v1.yaml", {**handlers.OPERATIONS, **webhooks.OPERATIONS, **qa.OPERATIONS}),)
 
     def error_body(self, error, request_id):
         return {"error": error.message, "details": {**error.details, "requestId": request_id}}

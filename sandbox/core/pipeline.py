@@ -2,6 +2,7 @@
 
 import json
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -10,6 +11,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from sandbox.core.errors import (ApiError, BadRequest, InternalError, NotImplementedOperation, PayloadTooLarge,
                                  UnsupportedMediaType)
+from sandbox.core.journal import mask_body, mask_headers
+from sandbox.core.ratelimit import RateLimited
 
 log = logging.getLogger("sandbox.pipeline")
 _NO_BODY = object()
@@ -56,33 +59,84 @@ def new_request_id():
 
 
 def handle(sandbox, provider, operation, path_params):
-    """Route -> authenticate/authorize -> validate -> handler -> respond; every error leaves as the provider's."""
+    """Route -> journal -> scenarios -> authenticate/authorize -> rate limit -> validate -> handler -> respond.
+    Every error leaves in the provider's own shape; the journal records what the client saw."""
+    started = time.perf_counter()
     request_id = new_request_id()
+    ctx, rule, verdict, response = None, None, None, None
     try:
         world = sandbox.store.get(request.headers.get("X-Sandbox-World"))
         ctx = Context(sandbox, provider, operation, world, request_id, request.headers)
-        provider.authenticate(ctx)
-        provider.authorize(ctx)
-        body = _read_body(operation, sandbox.config.max_body_bytes)
-        ctx.params = operation.parse_parameters(path_params, request.args, request.headers)
-        if body is not _NO_BODY:
-            operation.validate_body(body)
-            ctx.body = body
-        handler = provider.handler_for(operation)
-        if handler is None:
-            raise NotImplementedOperation()
-        if getattr(handler, "unlocked", False):
-            result = handler(ctx)
-        else:
-            with world.lock:
-                result = handler(ctx)
-        reply = result if isinstance(result, Reply) else Reply(result)
+        if provider.simulated:
+            rule = sandbox.scenarios.fire(provider.describe(ctx), _one_call_rules(sandbox))
+            if rule is not None:
+                response = sandbox.faults.apply(ctx, rule, provider)
+        if response is None:
+            provider.authenticate(ctx)
+            provider.authorize(ctx)
+            if provider.simulated and sandbox.config.rate_limits:
+                verdict = sandbox.rate_limiter.check(provider.rate_limits(ctx))
+            reply = _run(ctx, provider, operation, path_params)
+    except RateLimited as error:
+        verdict = error.verdict
+        reply = error_reply(provider, error, request_id)
     except ApiError as error:
         reply = error_reply(provider, error, request_id)
     except Exception:  # noqa: BLE001 - the client gets the provider's 500, the log gets the trace
         log.exception("handler failed for %s %s", request.method, request.path)
         reply = error_reply(provider, InternalError(), request_id)
-    return respond(sandbox, provider, operation, reply)
+    if response is None:
+        if verdict is not None:
+            reply.headers.extend(provider.rate_limit_headers(verdict))
+        response = respond(sandbox, provider, operation, reply, strict=rule is None)
+    if provider.simulated:
+        journal(sandbox, provider, ctx, operation, response, started, rule)
+    return response
+
+
+def _one_call_rules(sandbox):
+    """The rules of the preset named by an `X-Sandbox-Scenario` header, for this request only."""
+    name = request.headers.get("X-Sandbox-Scenario")
+    return sandbox.scenarios.one_call_rules(name) if name else ()
+
+
+def _run(ctx, provider, operation, path_params):
+    """Validate the request and call the handler (under the world lock unless it takes the lock itself)."""
+    body = _read_body(operation, ctx.sandbox.config.max_body_bytes)
+    ctx.params = operation.parse_parameters(path_params, request.args, request.headers)
+    if body is not _NO_BODY:
+        operation.validate_body(body)
+        ctx.body = body
+    handler = provider.handler_for(operation)
+    if handler is None:
+        raise NotImplementedOperation()
+    if getattr(handler, "unlocked", False):
+        result = handler(ctx)
+    else:
+        with ctx.world.lock:
+            result = handler(ctx)
+    return result if isinstance(result, Reply) else Reply(result)
+
+
+def journal(sandbox, provider, ctx, operation, response, started, rule=None):
+    """Record a finished request in the sandbox's journal."""
+    body = b"" if response.is_streamed else response.get_data()
+    sandbox.journal.record(
+        time=sandbox.clock.timestamp(), method=request.method, path=request.path,
+        operationId=operation.operation_id if operation else None, provider=provider.name,
+        world=ctx.world.name if ctx else request.headers.get("X-Sandbox-World", "default"),
+        client=provider.caller(ctx) if ctx else None,
+        restaurant=request.headers.get("Toast-Restaurant-External-ID"), status=response.status_code,
+        latencyMs=round((time.perf_counter() - started) * 1000, 3), scenario=rule.id if rule else None,
+        requestHeaders=mask_headers(request.headers.items()), requestBody=mask_body(_request_body()),
+        responseHeaders=mask_headers(response.headers.items()), responseBody=mask_body(body))
+
+
+def _request_body():
+    try:
+        return request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        return f"<{request.content_length} bytes, over the limit: not kept>"
 
 
 def error_reply(provider, error, request_id):
@@ -112,9 +166,10 @@ def _read_body(operation, limit):
         raise BadRequest(f"The request body is not valid JSON: {exc}") from exc
 
 
-def respond(sandbox, provider, operation, reply):
-    """Serialize a reply; in strict mode a body that breaks our own spec becomes a loud 500."""
-    if operation is not None and sandbox.config.strict:
+def respond(sandbox, provider, operation, reply, strict=True):
+    """Serialize a reply; in strict mode a body that breaks our own spec becomes a loud 500 (faults that scenarios
+    inject on purpose are not checked)."""
+    if operation is not None and sandbox.config.strict and strict:
         problems = operation.response_problems(reply.status, reply.body) if reply.status != 204 else []
         if problems:
             text = "; ".join(f"{f}: {m}" if f else m for f, m in problems[:5])

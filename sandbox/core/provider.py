@@ -4,7 +4,10 @@ import functools
 from abc import ABC, abstractmethod
 from importlib import resources
 
+from flask import request
+
 from sandbox.core.openapi import Spec, SpecError
+from sandbox.core.scenarios import Request
 
 
 @functools.lru_cache(maxsize=None)
@@ -22,6 +25,8 @@ class Provider(ABC):
 
     name = ""
     apis = ()
+    # Simulated providers go through scenarios, rate limits and the journal; the control API does not.
+    simulated = True
 
     def __init__(self, sandbox):
         self.sandbox = sandbox
@@ -55,6 +60,31 @@ class Provider(ABC):
 
     def authorize(self, ctx):
         """May they call this operation here (scopes, restaurant access); 400/403 otherwise."""
+
+    def caller(self, ctx):
+        """Who is calling, as scenarios and the journal name them (without enforcing anything)."""
+        return None
+
+    def describe(self, ctx):
+        """The request as scenario rules match it."""
+        return Request(self.name, ctx.operation.spec.base_path.strip("/").split("/")[0], ctx.operation.operation_id,
+                       request.method, request.path, ctx.headers.get("Toast-Restaurant-External-ID"),
+                       self.caller(ctx))
+
+    def rate_limits(self, ctx):
+        """The limits this request counts against, in priority order (sandbox.core.ratelimit.Limit)."""
+        return []
+
+    def rate_limit_headers(self, verdict):
+        """Header lines that report the limit closest to running out."""
+        return []
+
+    def expire_session(self, ctx):
+        """Make the credentials of this request expire now (for the expired-token fault)."""
+
+    def fault_message(self, status):
+        """The message of an injected error with this status (None: the error class's default)."""
+        return None
 
     def credentials(self, world):
         """What `GET /_sandbox/credentials` lists for this provider (nothing by default)."""

@@ -23,6 +23,14 @@ def reachable_restaurants(state, client):
     return set(group.restaurants) if group else set()
 
 
+def presented_token(ctx):
+    """The issued Token behind the request's bearer header, if any (expired or not); never raises."""
+    scheme, _, value = (ctx.headers.get("Authorization") or "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return toast_state(ctx.world).tokens.get(value.strip())
+
+
 def authenticate_request(ctx, authorization):
     """Set ctx.principal from the bearer token, unless the operation needs no credentials."""
     if ctx.operation.security:

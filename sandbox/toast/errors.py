@@ -16,6 +16,16 @@ MISSING_SCOPE = "This API client lacks the scope this operation needs (one of: {
 PARTNERS_ONLY = "Only partner API clients can use the partners API"
 GUID_MALFORMED = "The GUID was malformed"
 
+# What injected faults say, by status (scenarios may give their own message).
+FAULT_MESSAGES = {
+    401: TOKEN_EXPIRED,
+    429: "Rate limit exceeded; retry after the time in Retry-After",
+    500: "An internal error occurred",
+    502: "Bad gateway",
+    503: "The service is temporarily unavailable; retry after the time in Retry-After",
+    504: "Gateway timeout",
+}
+
 # Toast error codes by status, used when an error carries no code of its own.
 _CODES = {400: 10025, 401: 10006, 403: 10007, 404: 10008, 409: 10009, 413: 10010, 415: 10011, 429: 10012}
 

@@ -1,7 +1,9 @@
 """The Toast provider: its APIs, bearer-token access rules, error shape and seeding."""
 
+from flask import request
+
 from sandbox.core.provider import Provider
-from sandbox.toast import access, errors
+from sandbox.toast import access, errors, ratelimits
 from sandbox.toast.auth import handlers as auth
 from sandbox.toast.config import handlers as config
 from sandbox.toast.menus import handlers as menus
@@ -29,6 +31,24 @@ class ToastProvider(Provider):
 
     def authorize(self, ctx):
         access.authorize_request(ctx, ctx.headers.get(access.RESTAURANT_HEADER))
+
+    def caller(self, ctx):
+        token = access.presented_token(ctx)
+        return token.client_id if token else None
+
+    def rate_limits(self, ctx):
+        return ratelimits.limits(ctx, request.remote_addr)
+
+    def rate_limit_headers(self, verdict):
+        return ratelimits.headers(verdict)
+
+    def expire_session(self, ctx):
+        token = access.presented_token(ctx)
+        if token is not None:
+            token.expires_at = min(token.expires_at, int(ctx.sandbox.clock.timestamp()))
+
+    def fault_message(self, status):
+        return errors.FAULT_MESSAGES.get(status)
 
     def credentials(self, world):
         state = toast_state(world)

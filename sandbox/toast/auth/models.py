@@ -2,6 +2,7 @@
 
 import functools
 import hmac
+import uuid
 from dataclasses import dataclass, field
 
 import jwt
@@ -40,6 +41,8 @@ class Client:
             "aud": AUDIENCE,
             "iat": issued_at,
             "exp": expires_at,
+            # Two tokens of one client issued in the same second still differ.
+            "jti": uuid.uuid4().hex,
             "azp": self.client_id,
             "gty": "client-credentials",
             "scope": " ".join(self.scopes),

@@ -1,0 +1,78 @@
+"""What a fired scenario does to a request: an error in the provider's shape, latency, a hang, a dropped or cut
+connection, or a malformed body."""
+
+import json
+import socket
+import threading
+
+from flask import Response, request
+
+from sandbox.core.errors import error_class
+
+# Set while the sandbox shuts down or scenarios are cleared, so that hangs end early.
+_MALFORMED = b'{"status": 200, "data": [{"guid": "'
+
+
+def _socket():
+    """The client connection under gunicorn or werkzeug's server (None under the test client)."""
+    return request.environ.get("gunicorn.socket") or request.environ.get("werkzeug.socket")
+
+
+def _drop():
+    """Close the client connection without answering; the WSGI server's own write then fails quietly."""
+    connection = _socket()
+    if connection is not None:
+        try:
+            connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    return Response(b"", status=502, headers={"Connection": "close"})
+
+
+def _truncated(body):
+    """Headers promising the whole body, half of it, then the connection closes."""
+    def stream():
+        yield body[:len(body) // 2]
+        _drop()
+    return Response(stream(), status=200, content_type="application/json",
+                    headers={"Content-Length": str(len(body)), "Connection": "close"})
+
+
+class Faults:
+    """Applies fault specs; `release()` wakes every hang (used when scenarios are switched off)."""
+
+    def __init__(self, scenarios):
+        self._scenarios = scenarios
+        self._release = threading.Event()
+
+    def release(self):
+        self._release.set()
+        self._release = threading.Event()
+
+    def apply(self, ctx, rule, provider):
+        """Return a Response that ends the request, raise the ApiError to answer with, or return None to let the
+        request go on (after any latency)."""
+        fault = rule.fault
+        delay = self._scenarios.latency(fault)
+        if delay:
+            self._release.wait(delay)
+        if fault.get("hang"):
+            self._release.wait(fault["hang"])
+            return _drop()
+        if fault.get("drop"):
+            return _drop()
+        if fault.get("empty"):
+            return Response(b"", status=200, content_type="application/json")
+        if fault.get("truncate"):
+            return _truncated(json.dumps({"status": 200, "sandbox": "truncated on purpose", "padding": "x" * 64})
+                              .encode())
+        if fault.get("malformed"):
+            return Response(_MALFORMED, status=200, content_type="application/json")
+        if "status" in fault:
+            if fault.get("expireToken"):
+                provider.expire_session(ctx)
+            error = error_class(fault["status"])(fault.get("message") or provider.fault_message(fault["status"]))
+            if fault.get("retryAfter") is not None or fault["status"] in (429, 503):
+                error.headers["Retry-After"] = str(fault.get("retryAfter", 1))
+            raise error
+        return None
