@@ -22,8 +22,10 @@ from sandbox.core.scenarios import Scenarios
 from sandbox.core.store import Store
 from sandbox.core.webhooks import WebhookState
 from sandbox.toast.provider import ToastProvider
+from sandbox.toster.provider import TosterProvider
 
-PROVIDERS = (ToastProvider, ControlProvider)
+# The control API comes last: it answers paths no platform API claims.
+PROVIDERS = (ToastProvider, TosterProvider, ControlProvider)
 
 
 class Sandbox:

@@ -32,8 +32,10 @@ def build_parser():
     seed = commands.add_parser("seed", help="print the seeded world as JSON (same seed and start, same bytes)")
     _add_world_options(seed)
     trigger = commands.add_parser("trigger", help="make a running sandbox emit a webhook event (a real change)")
-    trigger.add_argument("event", help="order_updated, menus_updated, partner_added, partner_updated, "
-                                       "partner_removed, in_stock, out_of_stock or low_quantity")
+    trigger.add_argument("event", help="Toast: order_updated, menus_updated, partner_added, partner_updated, "
+                                       "partner_removed, in_stock, out_of_stock, low_quantity; Toster: "
+                                       "order.created, order.<status>, customer.created, review.submitted, "
+                                       "loyalty.awarded")
     trigger.add_argument("--restaurant", help="restaurant GUID (default: the world's first)")
     trigger.add_argument("--client", dest="client_id", help="partner clientId for partner_* events")
     trigger.add_argument("--url", default="http://127.0.0.1:8080", help="the running sandbox")

@@ -143,3 +143,24 @@ class Receiver:
     def stop(self):
         self._server.shutdown()
         self._server.server_close()
+
+
+TOSTER_KEYS = {k["name"]: k for k in FIXTURES["toster"]["keys"]}
+TOSTER_ALL = TOSTER_KEYS["every scope"]["key"]
+TOSTER_READ = TOSTER_KEYS["read only"]["key"]
+TOSTER_ORDERS_READ = TOSTER_KEYS["orders read"]["key"]
+
+
+def toster(key=TOSTER_ALL):
+    """Headers for a Toster API key."""
+    return {"Authorization": f"Bearer {key}"}
+
+
+def assert_toster_error(response, status, message_part=None):
+    """A Toster error: the status and `{"error": str, "details": object}`."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    assert set(response.json) == {"error", "details"} and isinstance(response.json["details"], dict)
+    if message_part:
+        assert message_part in response.json["error"], response.json["error"]
+    return response.json

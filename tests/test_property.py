@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import checks
 from schemathesis.config import SchemathesisConfig
 
-from helpers import HARBOR_DOWNTOWN, PARTNER
+from helpers import HARBOR_DOWNTOWN, PARTNER, TOSTER_ALL
 from sandbox.app import create_app
 from sandbox.core.provider import load_spec
 from sandbox.testing import TEST_SETTINGS, LiveSandbox
@@ -49,13 +49,16 @@ def _schema(name):
 
 def _run(case, live):
     headers = {}
-    if case.operation.schema.raw_schema["servers"][0]["url"] != "/_sandbox":
+    base = case.operation.schema.raw_schema["servers"][0]["url"]
+    if base == "/api":
+        headers["Authorization"] = f"Bearer {TOSTER_ALL}"
+    elif base != "/_sandbox":
         headers["Authorization"] = f"Bearer {_token(live.url)}"
         headers["Toast-Restaurant-External-ID"] = HARBOR_DOWNTOWN
     if case.headers:
         case.headers.pop("Toast-Restaurant-External-ID", None)
         case.headers.pop("X-Sandbox-World", None)
-    case.call_and_validate(base_url=live.url + case.operation.schema.raw_schema["servers"][0]["url"],
+    case.call_and_validate(base_url=live.url + base,
                            headers=headers, checks=CHECKS, timeout=10)
 
 
@@ -75,10 +78,12 @@ test_restaurants = _property_test("toast-restaurants-v1.yaml")
 test_orders = _property_test("toast-orders-v2.yaml")
 test_menus = _property_test("toast-menus-v2.yaml")
 test_config = _property_test("toast-config-v2.yaml")
+test_toster = _property_test("toster-v1.yaml")
 test_control = _property_test("sandbox-control-v1.yaml")
 
 
 def test_every_spec_is_covered():
     covered = {"toast-authentication-v1.yaml", "toast-partners-v1.yaml", "toast-restaurants-v1.yaml",
-               "toast-orders-v2.yaml", "toast-menus-v2.yaml", "toast-config-v2.yaml", "sandbox-control-v1.yaml"}
+               "toast-orders-v2.yaml", "toast-menus-v2.yaml", "toast-config-v2.yaml", "toster-v1.yaml",
+               "sandbox-control-v1.yaml"}
     assert {spec.name for spec in SPECS} == covered

@@ -10,6 +10,7 @@ from sandbox.core.pipeline import Reply, unlocked
 from sandbox.toast import signing as toast_signing
 from sandbox.toast.triggers import trigger
 from sandbox.toster import signing as toster_signing
+from sandbox.toster import triggers as toster_triggers
 
 
 def list_subscriptions(ctx):
@@ -134,8 +135,12 @@ def verify(ctx):
 
 def trigger_event(ctx):
     body = ctx.body
-    restaurant, changed, event = trigger(ctx.sandbox, ctx.world, body["event"], body.get("restaurant"),
-                                         body.get("clientId"))
+    if body["event"] in toster_triggers.EVENTS:
+        restaurant = None
+        changed, event = toster_triggers.trigger(ctx.sandbox, ctx.world, body["event"])
+    else:
+        restaurant, changed, event = trigger(ctx.sandbox, ctx.world, body["event"], body.get("restaurant"),
+                                             body.get("clientId"))
     ctx.sandbox.webhooks.notify()
     return {"event": event.type, "eventGuid": event.guid, "restaurant": restaurant, "changed": changed}
 
