@@ -260,3 +260,15 @@ def test_toster_faults_use_its_own_shape(client):
     assert client.get("/api/couriers", headers=toster(TOSTER_READ)).status_code == 200
     assert_toster_error(client.get("/api/nowhere", headers=toster()), 404)
     assert_toster_error(client.delete("/api/couriers", headers=toster()), 405)
+
+
+def test_bad_bodies_get_toster_errors(client, sandbox):
+    assert_toster_error(client.post("/api/orders", data="{", content_type="application/json", headers=toster()),
+                        400, "not valid JSON")
+    assert_toster_error(client.post("/api/orders", data="x=1", content_type="text/plain", headers=toster()), 415)
+    huge = '{"notes": "' + "x" * sandbox.config.max_body_bytes + '"}'
+    assert_toster_error(client.post("/api/orders", data=huge, content_type="application/json", headers=toster()),
+                        413)
+    error = assert_toster_error(client.post("/api/orders", json={"type": "pickup", "items": [{"qty": "two"}]},
+                                            headers=toster()), 400)
+    assert {p["field"] for p in error["details"]["problems"]} == {"items[0].product_id", "items[0].qty"}
