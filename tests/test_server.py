@@ -103,6 +103,7 @@ def test_readme_walk_through_runs_as_written(served):
     assert '"restaurantGuid":"6301bbfc-a0c5-454e-8ff9-bb510944fe0c"' in out
     assert '"name":"Harbor Grill"' in out
     assert "HTTP/1.1 200" in out and 'rel="first"' in out
+    assert '"items":[{"id":"ord_' in out
 
 
 def _token_headers(base):
