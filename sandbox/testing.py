@@ -26,7 +26,7 @@ def pos_sandbox_client(pos_sandbox_app):
 
 
 class LiveSandbox:
-    """A sandbox served on a loopback port from a background thread."""
+    """A sandbox served on a loopback port from a background thread, with its webhook worker running."""
 
     def __init__(self, app):
         self.app = app
@@ -36,9 +36,11 @@ class LiveSandbox:
 
     def __enter__(self):
         self._thread.start()
+        self.app.extensions["sandbox"].webhooks.start()
         return self
 
     def __exit__(self, *exc):
+        self.app.extensions["sandbox"].webhooks.stop()
         self._server.shutdown()
         self._thread.join(5)
 

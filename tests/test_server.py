@@ -171,3 +171,20 @@ def test_hang_until_the_client_times_out(served):
     # Switching scenarios off ends the hang at once; the sandbox keeps answering.
     requests.delete(f"{base}/_sandbox/scenarios", timeout=5)
     assert requests.get(f"{base}/_sandbox/health", timeout=5).status_code == 200
+
+
+def test_scenario_flag_at_start():
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sandbox", "serve", "--port", str(port), "--history-days",
+                                "0", "--scenario", "toast-outage"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    try:
+        while "ready at" not in process.stdout.readline():
+            assert process.poll() is None, "the sandbox stopped"
+        base = f"http://127.0.0.1:{port}"
+        answer = requests.get(f"{base}/partners/v1/restaurants", timeout=5)
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "30"
+        assert requests.get(f"{base}/_sandbox/health", timeout=5).status_code == 200
+    finally:
+        process.terminate()
+        process.wait(10)
