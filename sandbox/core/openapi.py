@@ -320,7 +320,6 @@ class Spec:
         self.base_path = servers[0].get("url", "").rstrip("/")
         if not self.base_path.startswith("/"):
             raise SpecError(f"{name}: servers[0].url must be a base path such as /orders/v2")
-        self.title = self.doc.get("info", {}).get("title", name)
         self.components = self.doc.get("components", {})
         self.request_components = _request_view(copy.deepcopy(self.components), self.components)
         self.operations = []
@@ -335,9 +334,3 @@ class Spec:
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise SpecError(f"{name}: duplicate operationId {duplicates}")
-
-    def schema_validator(self, name):
-        """A compiled validator for one named component schema (used by fixtures and tests)."""
-        if name not in self.components.get("schemas", {}):
-            raise SpecError(f"{self.name}: no schema named {name}")
-        return compile_schema({"$ref": f"#/components/schemas/{name}"}, self.components)

@@ -42,10 +42,6 @@ class Context:
     principal: object = None
     restaurant: object = None
 
-    @property
-    def now(self):
-        return self.sandbox.clock.now()
-
 
 def unlocked(handler):
     """Mark a handler that takes the world lock itself (for work that must not block the world, such as sending

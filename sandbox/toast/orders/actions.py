@@ -15,7 +15,6 @@ from sandbox.toast.orders.pricing import cents, price_order
 _GUEST_FIELDS = ("firstName", "lastName", "phone", "email")
 _ADDRESS_FIELDS = ("address1", "address2", "city", "administrativeArea", "state", "zipCode", "country", "latitude",
                    "longitude", "notes")
-DELIVERY_STATES = ("PENDING", "IN_PROGRESS", "PICKED_UP", "DELIVERED")
 
 
 def webhook_view(order_dict):
