@@ -18,8 +18,8 @@ def _now(ctx):
     return ctx.sandbox.clock.timestamp()
 
 
-def _page(ctx, items):
-    return page(items, ctx.params.get("page", 1), ctx.params.get("limit", 20))
+def _page(ctx, items, render=None):
+    return page(items, ctx.params.get("page", 1), ctx.params.get("limit", 20), render)
 
 
 # Orders ---------------------------------------------------------------------------------------------------------
@@ -33,7 +33,7 @@ def list_orders(ctx):
              and (p.get("customer_id") is None or o.customer_id == p["customer_id"])
              and (since is None or o.created >= since) and (until is None or o.created < until)
              and (p.get("q") is None or p["q"].lstrip("#") in str(o.number))]
-    return _page(ctx, [orders.to_dict(state, o) for o in found])
+    return _page(ctx, found, lambda o: orders.to_dict(state, o))
 
 
 def create_order(ctx):
@@ -60,7 +60,7 @@ def track_order(ctx):
 def list_customers(ctx):
     state = _state(ctx)
     found = people.search(state, ctx.params.get("q"), ctx.params.get("tag"))
-    return _page(ctx, [people.to_dict(state, c) for c in found])
+    return _page(ctx, found, lambda c: people.to_dict(state, c))
 
 
 def _customer_detail(state, customer):
@@ -83,7 +83,7 @@ def list_customer_orders(ctx):
     state = _state(ctx)
     customer = find(state.customers, ctx.params["id"], "Customer")
     found = [o for o in reversed(state.orders.values()) if o.customer_id == customer.id]
-    return _page(ctx, [orders.to_dict(state, o) for o in found])
+    return _page(ctx, found, lambda o: orders.to_dict(state, o))
 
 
 # Catalogue ------------------------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def list_products(ctx):
     text = (p.get("q") or "").lower()
     found = [pr for pr in state.products.values()
              if (p.get("category_id") is None or pr.category_id == p["category_id"]) and text in pr.name.lower()]
-    return _page(ctx, [_product_dict(state, pr) for pr in found])
+    return _page(ctx, found, lambda pr: _product_dict(state, pr))
 
 
 def get_product(ctx):
@@ -164,8 +164,8 @@ def get_loyalty(ctx):
 def loyalty_history(ctx):
     state = _state(ctx)
     customer = find(state.customers, ctx.params["customer_id"], "Customer")
-    entries = [people.entry_dict(e) for e in reversed(state.loyalty) if e.customer_id == customer.id]
-    return _page(ctx, entries)
+    entries = [e for e in reversed(state.loyalty) if e.customer_id == customer.id]
+    return _page(ctx, entries, people.entry_dict)
 
 
 def award_loyalty(ctx):
@@ -180,7 +180,7 @@ def list_reviews(ctx):
     found = [r for r in reversed(_state(ctx).reviews.values())
              if (p.get("rating") is None or r.rating == p["rating"])
              and (since is None or r.created >= since) and (until is None or r.created < until)]
-    return _page(ctx, [people.review_dict(r) for r in found])
+    return _page(ctx, found, people.review_dict)
 
 
 # Webhooks -------------------------------------------------------------------------------------------------------

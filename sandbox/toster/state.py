@@ -134,8 +134,9 @@ def find(collection, identifier, what):
     return found
 
 
-def page(items, number, limit):
-    """Toster's list envelope for one page (1-based)."""
+def page(items, number, limit, render=None):
+    """Toster's list envelope for one page (1-based); `render` turns only that page's entities into dicts."""
     start = (number - 1) * limit
-    return {"items": items[start:start + limit], "total": len(items), "page": number,
+    shown = items[start:start + limit]
+    return {"items": [render(item) for item in shown] if render else shown, "total": len(items), "page": number,
             "pages": math.ceil(len(items) / limit)}
