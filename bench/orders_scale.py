@@ -28,7 +28,7 @@ def build(orders):
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as handle:
         yaml.safe_dump(fixtures, handle)
     started = time.perf_counter()
-    app = create_app({"fixtures": handle.name, "start_time": START, "frozen": True})
+    app = create_app({"fixtures": handle.name, "start_time": START, "frozen": True, "rate_limits": False})
     return app, time.perf_counter() - started
 
 

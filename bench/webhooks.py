@@ -45,7 +45,7 @@ def main():
     receiver = _Receiver()
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{receiver.server_address[1]}/hooks"
-    app = create_app({"history_days": 0, "webhook_log_size": events * 2})
+    app = create_app({"history_days": 0, "webhook_log_size": events * 2, "rate_limits": False})
     sandbox = app.extensions["sandbox"]
     client = app.test_client()
     client.post("/_sandbox/webhooks/subscriptions",

@@ -116,7 +116,7 @@ def seed_toster(world, fixtures, seeded_at):
         state.couriers[courier.id] = courier
     _customers(world, state, data.get("customers", 0), seeded_at)
     days = fixtures.get("history", {}).get("days", 0)
-    per_day = 2 * fixtures.get("history", {}).get("ordersPerDay", 0)
+    per_day = data.get("ordersPerDay", 0)
     if not state.customers:
         return
     # History in time order; the last hour's orders are still moving through the kitchen and the fleet.
