@@ -1,6 +1,9 @@
 """Handlers of the control API; thin wrappers over the store, the clock and the Toast models."""
 
+from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
+
+from flask import Response
 
 from sandbox.core.clock import parse_instant
 from sandbox.core.errors import BadRequest, NotFound
@@ -16,6 +19,11 @@ def _version():
         return version("pos-sandbox")
     except PackageNotFoundError:
         return "0+source"
+
+
+def console(ctx):
+    page = resources.files("sandbox").joinpath("control", "static", "console.html").read_bytes()
+    return Response(page, content_type="text/html; charset=utf-8")
 
 
 def health(ctx):
@@ -121,6 +129,7 @@ def restore_snapshot(ctx):
 
 
 OPERATIONS = {
+    "getConsole": console,
     "getHealth": health,
     "resetWorld": reset,
     "getCredentials": credentials,

@@ -81,6 +81,8 @@ def handle(sandbox, provider, operation, path_params):
     except Exception:  # noqa: BLE001 - the client gets the provider's 500, the log gets the trace
         log.exception("handler failed for %s %s", request.method, request.path)
         reply = error_reply(provider, InternalError(), request_id)
+    if response is None and isinstance(reply, Response):
+        response = reply        # a page, not JSON (the control API's console)
     if response is None:
         if verdict is not None:
             reply.headers.extend(provider.rate_limit_headers(verdict))
@@ -111,7 +113,7 @@ def _run(ctx, provider, operation, path_params):
     else:
         with ctx.world.lock:
             result = handler(ctx)
-    return result if isinstance(result, Reply) else Reply(result)
+    return result if isinstance(result, (Reply, Response)) else Reply(result)
 
 
 def journal(sandbox, provider, ctx, operation, response, started, rule=None):
