@@ -120,12 +120,13 @@ class Dispatcher:
                 if subscription.status == PAUSED and subscription.paused_until <= now:
                     subscription.status, subscription.paused_until = ACTIVE, None
             jobs = []
-            for delivery in state.deliveries.values():
-                if delivery.status != PENDING or delivery.next_at > now:
+            for guid in list(state.pending):
+                delivery = state.deliveries[guid]
+                if delivery.next_at > now:
                     continue
                 subscription = state.subscriptions.get(delivery.subscription_guid)
                 if subscription is None:
-                    delivery.status = FAILURE
+                    state.finish(delivery, FAILURE)
                     continue
                 if subscription.status != ACTIVE:
                     continue
@@ -163,7 +164,7 @@ class Dispatcher:
                 return        # the world was reset or restored meanwhile
             delivery.attempts.append(webhooks.Attempt(number, now, status_code, error, latency, job.headers, text))
             if status_code is not None and 200 <= status_code < 300:
-                delivery.status = SUCCESS
+                state.finish(delivery, SUCCESS)
             else:
                 subscription = state.subscriptions.get(delivery.subscription_guid)
                 if subscription is not None:
@@ -171,7 +172,7 @@ class Dispatcher:
                 if policy.retryable(status_code) and number <= len(policy.retry_delays):
                     delivery.next_at = now + policy.retry_delays[number - 1]
                 else:
-                    delivery.status = FAILURE
+                    state.finish(delivery, FAILURE)
             webhooks.evict(state)
 
 

@@ -84,7 +84,18 @@ class Delivery:
 class WebhookState:
     subscriptions: dict = field(default_factory=dict)      # guid -> Subscription
     deliveries: OrderedDict = field(default_factory=OrderedDict)   # guid -> Delivery, oldest first
+    pending: dict = field(default_factory=dict)            # guids of Pending deliveries, oldest first (a set)
     keep: int = 10000                                      # finished entries kept in the log
+
+    def add(self, delivery):
+        self.deliveries[delivery.guid] = delivery
+        if delivery.status == PENDING:
+            self.pending[delivery.guid] = None
+
+    def finish(self, delivery, status):
+        """Settle a delivery as Success or Failure."""
+        delivery.status = status
+        self.pending.pop(delivery.guid, None)
 
 
 def webhook_state(world):
@@ -117,7 +128,7 @@ def fan_out(world, event):
                             event.restaurant_guid, event.created, event,
                             subscription_guid=subscription.guid if subscription else None,
                             status=PENDING if subscription else NOT_SENT, next_at=event.created)
-        state.deliveries[delivery.guid] = delivery
+        state.add(delivery)
     evict(state)
 
 
@@ -134,7 +145,7 @@ def replay(world, guid, now, copies=1):
         again = Delivery(world.ids.guid(), original.event_guid, original.provider, original.category, original.type,
                          original.restaurant_guid, now, original.event, original.body, original.subscription_guid,
                          next_at=now, replay_of=original.guid)
-        state.deliveries[again.guid] = again
+        state.add(again)
         fresh.append(again)
     return fresh
 
