@@ -17,8 +17,7 @@ def add_scenario(ctx):
         rules, effects = scenarios.add_preset(body["preset"], body.get("times"))
         for effect in effects:
             # A preset may make a real state change first (e.g. a restaurant disconnects).
-            with ctx.world.lock:
-                trigger(ctx.sandbox, ctx.world, effect["trigger"], effect.get("restaurant"), effect.get("clientId"))
+            trigger(ctx.sandbox, ctx.world, effect["trigger"], effect.get("restaurant"), effect.get("clientId"))
     else:
         rules, effects = [scenarios.add(body)], []
     return Reply({"ids": [r.id for r in rules], "rules": [r.to_dict() for r in rules], "effects": effects}, 201)

@@ -53,7 +53,6 @@ class Request:
     restaurant: str = None
     client: str = None
     key: str = None
-    values: dict = field(default_factory=dict)
 
     def field(self, name):
         return {"provider": self.provider, "api": self.api, "operationId": self.operation_id,
