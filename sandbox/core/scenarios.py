@@ -6,7 +6,7 @@ import fnmatch
 import itertools
 import random
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time
 from importlib import resources
 from zoneinfo import ZoneInfo
