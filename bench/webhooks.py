@@ -54,9 +54,9 @@ def main():
 
     with world.lock:
         for n in range(events):
-            record(world, sandbox.clock, "toast", "order_updated", "order_updated", {"n": n}, RESTAURANT)
+            record(world, world.clock, "toast", "order_updated", "order_updated", {"n": n}, RESTAURANT)
     began = time.perf_counter()
-    sent = sandbox.webhooks.run_due()
+    sent = sandbox.webhooks.run_due(world)
     elapsed = time.perf_counter() - began
     print(f"throughput: {sent} signed deliveries in {elapsed:.2f} s = {sent / elapsed:.0f} per second")
 

@@ -1,25 +1,25 @@
-"""create_app(config): wires the clock, the store, the providers and their routes; nothing runs at import."""
+"""create_app(config): wires the providers, the routes and the store of worlds; nothing runs at import."""
 
+import functools
 import logging
 import time
 from collections.abc import Mapping
-from functools import partial
+from dataclasses import dataclass, replace
 
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
 
 from sandbox.config import Config, load_config
 from sandbox.control.provider import ControlProvider
-from sandbox.core import pipeline
-from sandbox.core.clock import Clock
+from sandbox.core import pipeline, portable
+from sandbox.core.clock import parse_instant
 from sandbox.core.delivery import Dispatcher
-from sandbox.core.errors import ApiError, error_class
-from sandbox.core.faults import Faults
-from sandbox.core.fixtures import load_fixtures
-from sandbox.core.journal import Journal
-from sandbox.core.ratelimit import RateLimiter
-from sandbox.core.scenarios import Scenarios
-from sandbox.core.store import Store
+from sandbox.core.errors import ApiError, BadRequest, error_class
+from sandbox.core.fixtures import fixture_key, load_fixtures
+from sandbox.core.ids import IdFactory
+from sandbox.core.store import Store, World, WorldSettings
+from sandbox.core.templates import TEMPLATES, Data, Template
 from sandbox.core.webhooks import WebhookState
 from sandbox.toast.provider import ToastProvider
 from sandbox.toster.provider import TosterProvider
@@ -28,36 +28,65 @@ from sandbox.toster.provider import TosterProvider
 PROVIDERS = (ToastProvider, TosterProvider, ControlProvider)
 
 
+@dataclass
+class Seeding:
+    """What the providers' seeders fill: a world's data in the making."""
+
+    seed: int
+    state: dict
+    ids: IdFactory
+
+
 class Sandbox:
-    """Everything one app instance owns: config, clock, fixtures, providers and the store of worlds."""
+    """Everything one app instance owns: config, providers, the webhook dispatcher and the store of worlds."""
 
     def __init__(self, config):
         self.config = config
-        self.clock = Clock(config.start_instant, frozen=config.frozen)
-        # The seeded history ends at the pinned start instant (exactly, for reproducible worlds) or at now.
-        start = config.start_instant
-        self.seeded_at = start.timestamp() if start else self.clock.timestamp()
-        self.fixtures = load_fixtures(config.fixtures)
-        if config.history_days is not None:
-            self.fixtures["history"] = {**self.fixtures.get("history", {}), "days": config.history_days}
         self.providers = [cls(self) for cls in PROVIDERS]
-        self.store = Store(self._seed_world, config.seed)
-        self.journal = Journal(config.journal_size)
-        self.rate_limiter = RateLimiter(self.clock)
-        self.scenarios = Scenarios(self.clock, config.seed)
-        self.faults = Faults(self.scenarios)
-        for name in config.scenarios:
-            try:
-                self.scenarios.add_preset(name)
-            except ApiError as exc:
-                raise ValueError(f"--scenario {name}: {exc.message}") from exc
-        policies = {p.name: p.delivery_policy(config) for p in self.providers}
-        self.webhooks = Dispatcher(self, {name: policy for name, policy in policies.items() if policy})
+        self.routes = {route_name(p, op): (p, op) for p in self.providers for op in p.operations}
+        # Without a pinned start, every world's seeded history ends when the sandbox started.
+        self.started = time.time()
+        self.webhooks = Dispatcher(self, {p.name: p.delivery_policy(config) for p in self.providers
+                                          if p.delivery_policy(config)})
+        try:
+            self.store = Store(self._make_world, WorldSettings.from_config(config))
+        except ApiError as exc:
+            raise ValueError(f"--scenario: {exc.message}") from exc
+        if config.world_file:
+            portable.load_file(self.store.get(None), config.world_file)
 
-    def _seed_world(self, world):
-        world.state["webhooks"] = WebhookState(keep=self.config.webhook_log_size)
+    def world_settings(self, **overrides):
+        """The app's world settings with some replaced; a start time that is not an instant is a 400."""
+        settings = replace(WorldSettings.from_config(self.config), **overrides)
+        if settings.start_time:
+            try:
+                parse_instant(settings.start_time)
+            except ValueError as exc:
+                raise BadRequest(f"startTime is not an ISO-8601 instant: {exc}", field="startTime") from exc
+        return settings
+
+    def _make_world(self, name, settings):
+        world = World(name, settings, self.template(settings), self.config)
+        self.webhooks.watch(world)
+        return world
+
+    def template(self, settings):
+        """The seeded template for these settings, built once per process."""
+        start = parse_instant(settings.start_time).timestamp() if settings.start_time else self.started
+        key = (fixture_key(settings.fixtures), settings.seed, start, settings.history_days,
+               self.config.webhook_log_size)
+        return TEMPLATES.get(key, functools.partial(self._build_template, settings, start))
+
+    def _build_template(self, settings, seeded_at):
+        fixtures = load_fixtures(settings.fixtures)
+        if settings.history_days is not None:
+            fixtures = {**fixtures, "history": {**fixtures.get("history", {}), "days": settings.history_days}}
+        seeding = Seeding(settings.seed, {"webhooks": WebhookState(keep=self.config.webhook_log_size)},
+                          IdFactory(settings.seed))
         for provider in self.providers:
-            provider.seed(world, self.fixtures, self.seeded_at)
+            provider.seed(seeding, fixtures, seeded_at)
+        shared = [obj for provider in self.providers for obj in provider.share(seeding.state)]
+        return Template(Data(seeding.state, seeding.ids), shared)
 
     def provider_for_path(self, path):
         """The provider whose base path is the longest prefix of `path` (the control API otherwise)."""
@@ -69,6 +98,19 @@ class Sandbox:
         return best
 
 
+def route_name(provider, operation):
+    return f"{provider.name}.{operation.spec.name}.{operation.operation_id}"
+
+
+@functools.lru_cache(maxsize=None)
+def _url_map(provider_classes):
+    """The URL rules of every operation, built once per process (every app shares them; matching is read-only).
+    strict_slashes=False: `/orders/v2/orders/` answers like `/orders/v2/orders`, with no redirect."""
+    rules = [Rule(op.flask_rule, endpoint=route_name(cls, op), methods=[op.method])
+             for cls in provider_classes for op in cls.spec_operations()]
+    return Map(rules, strict_slashes=False, merge_slashes=False)
+
+
 def create_app(config=None):
     """Build a sandbox app from a Config, a mapping of settings, or the defaults (plus environment)."""
     if not isinstance(config, Config):
@@ -78,17 +120,19 @@ def create_app(config=None):
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     sandbox = Sandbox(config)
     app.extensions["sandbox"] = sandbox
-    for provider in sandbox.providers:
-        for operation in provider.operations:
-            view = partial(_dispatch, sandbox, provider, operation)
-            endpoint = f"{provider.name}.{operation.spec.name}.{operation.operation_id}"
-            # strict_slashes=False: `/orders/v2/orders/` answers like `/orders/v2/orders`, with no redirect.
-            app.add_url_rule(operation.flask_rule, endpoint, view, methods=[operation.method], strict_slashes=False)
-    app.register_error_handler(HTTPException, partial(_http_error, sandbox))
+    view = functools.partial(_dispatch, sandbox, _url_map(PROVIDERS))
+    app.add_url_rule("/", "dispatch", view, defaults={"path": ""}, methods=_ALL_METHODS)
+    app.add_url_rule("/<path:path>", "dispatch", view, methods=_ALL_METHODS)
+    app.register_error_handler(HTTPException, functools.partial(_http_error, sandbox))
     return app
 
 
-def _dispatch(sandbox, provider, operation, **path_params):
+_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def _dispatch(sandbox, url_map, path):
+    endpoint, path_params = url_map.bind_to_environ(request.environ).match()
+    provider, operation = sandbox.routes[endpoint]
     return pipeline.handle(sandbox, provider, operation, path_params)
 
 
@@ -104,5 +148,5 @@ def _http_error(sandbox, exc):
     started = time.perf_counter()
     response = pipeline.json_response(pipeline.error_reply(provider, error, pipeline.new_request_id()))
     if provider.simulated:
-        pipeline.journal(sandbox, provider, None, None, response, started)
+        pipeline.journal_unrouted(sandbox, provider, response, started)
     return response

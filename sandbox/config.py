@@ -13,7 +13,7 @@ from sandbox.core.openapi import load_yaml
 class Config:
     host: str = "127.0.0.1"
     port: int = 8080
-    threads: int = 8
+    threads: int = 64
     seed: int = 1
     fixtures: str = "default.yaml"
     history_days: int = None
@@ -21,6 +21,10 @@ class Config:
     frozen: bool = False
     strict: bool = False
     max_body_bytes: int = 1024 * 1024
+    max_import_bytes: int = 256 * 1024 * 1024
+    body_timeout: float = 10.0
+    snapshot_limit: int = 100
+    world_file: str = None
     token_lifetime: int = 86400
     connection_delay: int = 0
     scenarios: tuple = field(default_factory=tuple)
@@ -61,6 +65,10 @@ class ConfigSchema(Schema):
     frozen = mf.Boolean()
     strict = mf.Boolean()
     max_body_bytes = mf.Integer(validate=validate.Range(min=1))
+    max_import_bytes = mf.Integer(validate=validate.Range(min=1))
+    body_timeout = mf.Float(validate=validate.Range(min=0.1, max=3600))
+    snapshot_limit = mf.Integer(allow_none=True, validate=validate.Range(min=1))
+    world_file = mf.String(allow_none=True)
     token_lifetime = mf.Integer(validate=validate.Range(min=61))
     connection_delay = mf.Integer(validate=validate.Range(min=0))
     scenarios = mf.List(mf.String())

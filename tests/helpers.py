@@ -1,4 +1,13 @@
-"""Constants and helpers shared by the tests: fixture credentials, Toast login, error checks, menu lookups."""
+"""Constants and helpers shared by the tests: fixture credentials, Toast login, error checks, menu lookups, a
+webhook receiver and a served sandbox process."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
 
 from sandbox.core.fixtures import load_fixtures
 
@@ -164,3 +173,40 @@ def assert_toster_error(response, status, message_part=None):
     if message_part:
         assert message_part in response.json["error"], response.json["error"]
     return response.json
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served_sandbox(*arguments, **environment):
+    """`python -m sandbox serve` (gunicorn) on a free loopback port, as a developer starts it; yields (base URL,
+    the banner). `environment` adds SANDBOX_* settings."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sandbox", "serve", "--port", str(port), *arguments],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1", **environment})
+    banner = []
+    deadline = time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            banner.append(line)
+            if "ready at" in line:
+                break
+        else:
+            raise AssertionError("the sandbox did not start: " + "".join(banner))
+        for _ in range(4):
+            banner.append(process.stdout.readline())
+        # Keep reading what it prints, so that a full pipe never stalls the server.
+        threading.Thread(target=process.stdout.read, daemon=True).start()
+        yield f"http://127.0.0.1:{port}", "".join(banner)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,37 +9,13 @@ import time
 import pytest
 import requests
 
-from helpers import HARBOR_DOWNTOWN, PARTNER, Receiver
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from helpers import HARBOR_DOWNTOWN, PARTNER, Receiver, free_port, served_sandbox
 
 
 @pytest.fixture(scope="module")
 def served():
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "sandbox", "serve", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    base = f"http://127.0.0.1:{port}"
-    banner = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        banner.append(line)
-        if "ready at" in line:
-            break
-    else:
-        process.kill()
-        pytest.fail("the sandbox did not start: " + "".join(banner))
-    for _ in range(4):
-        banner.append(process.stdout.readline())
-    yield base, "".join(banner)
-    process.terminate()
-    process.wait(10)
+    with served_sandbox() as (base, banner):
+        yield base, banner
 
 
 def test_banner_names_the_url_and_the_credentials(served):
@@ -82,7 +57,7 @@ def test_trigger_command_and_background_delivery(served):
 
 def test_trigger_command_reports_an_unreachable_sandbox():
     result = subprocess.run([sys.executable, "-m", "sandbox", "trigger", "menus_updated", "--url",
-                             f"http://127.0.0.1:{_free_port()}"], capture_output=True, text=True, timeout=30)
+                             f"http://127.0.0.1:{free_port()}"], capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "cannot reach" in result.stderr
 
 
@@ -174,17 +149,7 @@ def test_hang_until_the_client_times_out(served):
 
 
 def test_scenario_flag_at_start():
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "sandbox", "serve", "--port", str(port), "--history-days",
-                                "0", "--scenario", "toast-outage"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
-    try:
-        while "ready at" not in process.stdout.readline():
-            assert process.poll() is None, "the sandbox stopped"
-        base = f"http://127.0.0.1:{port}"
+    with served_sandbox("--history-days", "0", "--scenario", "toast-outage") as (base, _):
         answer = requests.get(f"{base}/partners/v1/restaurants", timeout=5)
         assert answer.status_code == 503 and answer.headers["Retry-After"] == "30"
         assert requests.get(f"{base}/_sandbox/health", timeout=5).status_code == 200
-    finally:
-        process.terminate()
-        process.wait(10)

@@ -7,7 +7,8 @@ from flask import Response
 
 from sandbox.core.clock import parse_instant
 from sandbox.core.errors import BadRequest, NotFound
-from sandbox.core.pipeline import Reply
+from sandbox.core import portable
+from sandbox.core.pipeline import Reply, unlocked
 from sandbox.toast import triggers
 from sandbox.toast.access import reachable_restaurants
 from sandbox.toast.partners import models as partners
@@ -26,14 +27,16 @@ def console(ctx):
     return Response(page, content_type="text/html; charset=utf-8")
 
 
+@unlocked
 def health(ctx):
+    """Liveness: reads nothing that a busy world could hold up."""
     return {"status": "ok", "version": _version(), "world": ctx.world.name,
-            "worlds": len(ctx.sandbox.store.worlds), "now": ctx.sandbox.clock.to_dict()["now"]}
+            "worlds": len(ctx.sandbox.store.worlds), "now": ctx.world.clock.to_dict()["now"]}
 
 
+@unlocked
 def reset(ctx):
     ctx.world.reset()
-    ctx.sandbox.clock.reset()
     return health(ctx)
 
 
@@ -48,12 +51,14 @@ def coverage(ctx):
     return {"operations": rows, "implemented": sum(r["implemented"] for r in rows), "total": len(rows)}
 
 
+@unlocked
 def get_clock(ctx):
-    return ctx.sandbox.clock.to_dict()
+    return ctx.world.clock.to_dict()
 
 
+@unlocked
 def set_clock(ctx):
-    clock, change = ctx.sandbox.clock, ctx.body
+    clock, change = ctx.world.clock, ctx.body
     try:
         if "advance" in change:
             clock.advance(change["advance"])
@@ -82,10 +87,10 @@ def _connection_view(state, connection):
 def connect(ctx):
     state, body = toast_state(ctx.world), ctx.body
     connection, created = partners.connect(
-        state, body["clientId"], body["restaurantGuid"].lower(), ctx.sandbox.clock.timestamp(),
+        state, body["clientId"], body["restaurantGuid"].lower(), ctx.world.clock.timestamp(),
         body.get("createdByEmailAddress", "qa@pos-sandbox.local"), body.get("externalGroupRef"),
         body.get("externalRestaurantRef"))
-    triggers.record_partner(ctx.world, ctx.sandbox.clock, "partner_added" if created else "partner_updated",
+    triggers.record_partner(ctx.world, ctx.world.clock, "partner_added" if created else "partner_updated",
                             connection)
     return Reply(_connection_view(state, connection), 201 if created else 200)
 
@@ -94,7 +99,7 @@ def disconnect(ctx):
     state = toast_state(ctx.world)
     connection = state.connections.get((ctx.params["clientId"], ctx.params["restaurantGuid"].lower()))
     partners.disconnect(state, ctx.params["clientId"], ctx.params["restaurantGuid"].lower())
-    triggers.record_partner(ctx.world, ctx.sandbox.clock, "partner_removed", connection)
+    triggers.record_partner(ctx.world, ctx.world.clock, "partner_removed", connection)
     return Reply(status=204)
 
 
@@ -102,30 +107,78 @@ def publish_menu(ctx):
     catalog = toast_state(ctx.world).catalogs.get(ctx.params["restaurantGuid"].lower())
     if catalog is None:
         raise NotFound(f"No restaurant {ctx.params['restaurantGuid']}")
-    return triggers.publish_menu(ctx.world, ctx.sandbox.clock, catalog)[0]
+    return triggers.publish_menu(ctx.world, ctx.world.clock, catalog)[0]
 
 
+def _world_view(world):
+    return {"name": world.name, **world.settings.to_dict(), "now": world.clock.to_dict()["now"],
+            "snapshots": len(world.snapshots)}
+
+
+@unlocked
 def list_worlds(ctx):
-    return [{"name": w.name, "seed": w.seed} for w in ctx.sandbox.store.worlds.values()]
+    return [_world_view(w) for w in list(ctx.sandbox.store.worlds.values())]
 
 
+# Settings a new world may take, as the control API names them.
+_WORLD_SETTINGS = {"seed": "seed", "fixtures": "fixtures", "startTime": "start_time", "historyDays": "history_days",
+                   "frozen": "frozen", "rateLimits": "rate_limits", "scenarios": "scenarios"}
+
+
+@unlocked
 def create_world(ctx):
-    world = ctx.sandbox.store.create(ctx.body["name"], ctx.body.get("seed", ctx.sandbox.config.seed))
-    return Reply({"name": world.name, "seed": world.seed}, 201)
+    body = ctx.body
+    overrides = {name: body[key] for key, name in _WORLD_SETTINGS.items() if key in body}
+    for name in ("seed", "history_days"):
+        if overrides.get(name) is not None:
+            overrides[name] = int(overrides[name])      # JSON Schema counts 2.0 as an integer
+    if "scenarios" in overrides:
+        overrides["scenarios"] = tuple(overrides["scenarios"])
+    settings = ctx.sandbox.world_settings(**overrides)
+    try:
+        world = ctx.sandbox.store.create(body["name"], settings)
+    except ValueError as exc:      # a fixture file that is missing or not a mapping
+        raise BadRequest(str(exc), field="fixtures") from exc
+    return Reply(_world_view(world), 201)
 
 
+@unlocked
 def delete_world(ctx):
     ctx.sandbox.store.delete(ctx.params["name"])
     return Reply(status=204)
 
 
+@unlocked
+def list_snapshots(ctx):
+    return [s.to_dict(ctx.world.name) for s in list(ctx.world.snapshots.values())]
+
+
+@unlocked
 def take_snapshot(ctx):
-    return Reply({"id": ctx.world.snapshot(), "world": ctx.world.name}, 201)
+    return Reply(ctx.world.snapshot().to_dict(ctx.world.name), 201)
 
 
+@unlocked
 def restore_snapshot(ctx):
     ctx.world.restore(ctx.params["snapshotId"])
-    return {"id": ctx.params["snapshotId"], "world": ctx.world.name}
+    return ctx.world.find_snapshot(ctx.params["snapshotId"]).to_dict(ctx.world.name)
+
+
+@unlocked
+def delete_snapshot(ctx):
+    ctx.world.delete_snapshot(ctx.params["snapshotId"])
+    return Reply(status=204)
+
+
+@unlocked
+def export_world(ctx):
+    return portable.export_world(ctx.world)
+
+
+@unlocked
+def import_world(ctx):
+    portable.import_world(ctx.world, ctx.body)
+    return health(ctx)
 
 
 OPERATIONS = {
@@ -143,6 +196,10 @@ OPERATIONS = {
     "listWorlds": list_worlds,
     "createWorld": create_world,
     "deleteWorld": delete_world,
+    "listSnapshots": list_snapshots,
     "takeSnapshot": take_snapshot,
     "restoreSnapshot": restore_snapshot,
+    "deleteSnapshot": delete_snapshot,
+    "exportWorld": export_world,
+    "importWorld": import_world,
 }

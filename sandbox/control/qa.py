@@ -7,12 +7,12 @@ from sandbox.toast.triggers import trigger
 
 
 def list_scenarios(ctx):
-    return {"active": [r.to_dict() for r in ctx.sandbox.scenarios.rules.values()], "presets": preset_names()}
+    return {"active": [r.to_dict() for r in ctx.world.scenarios.rules.values()], "presets": preset_names()}
 
 
 def add_scenario(ctx):
     body = dict(ctx.body)
-    scenarios = ctx.sandbox.scenarios
+    scenarios = ctx.world.scenarios
     if "preset" in body:
         rules, effects = scenarios.add_preset(body["preset"], body.get("times"))
         for effect in effects:
@@ -24,28 +24,33 @@ def add_scenario(ctx):
 
 
 def clear_scenarios(ctx):
-    ctx.sandbox.scenarios.clear()
-    ctx.sandbox.faults.release()
+    ctx.world.scenarios.clear()
+    ctx.world.faults.release()
     return Reply(status=204)
 
 
 def remove_scenario(ctx):
-    ctx.sandbox.scenarios.remove(ctx.params["id"])
-    ctx.sandbox.faults.release()
+    ctx.world.scenarios.remove(ctx.params["id"])
+    ctx.world.faults.release()
     return Reply(status=204)
 
 
 def list_requests(ctx):
     p = ctx.params
     since = parse_instant(p["since"]).timestamp() if p.get("since") else None
-    found = ctx.sandbox.journal.query(p.get("method"), p.get("path"), p.get("operationId"), p.get("status"),
-                                      p.get("restaurant"), since)
+    named = p.get("world")
+    worlds = (list(ctx.sandbox.store.worlds.values()) if named == "*"
+              else [ctx.sandbox.store.get(named) if named else ctx.world])
+    found = sorted((entry for world in worlds
+                    for entry in world.journal.query(p.get("method"), p.get("path"), p.get("operationId"),
+                                                     p.get("status"), p.get("restaurant"), since)),
+                   key=lambda entry: entry["id"])
     shown = found[-p["limit"]:] if p.get("limit") else found
     return {"count": len(found), "requests": shown}
 
 
 def clear_requests(ctx):
-    ctx.sandbox.journal.clear()
+    ctx.world.journal.clear()
     return Reply(status=204)
 
 

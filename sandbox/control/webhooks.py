@@ -20,7 +20,7 @@ def list_subscriptions(ctx):
 def create_subscription(ctx):
     body = ctx.body
     subscription = webhooks.subscribe(ctx.world, body["provider"], body["url"], [body["eventCategory"]],
-                                      body.get("secret"), ctx.sandbox.clock.timestamp(),
+                                      body.get("secret"), ctx.world.clock.timestamp(),
                                       body.get("signing", "body+timestamp"))
     return Reply(subscription.to_dict(), 201)
 
@@ -65,7 +65,7 @@ def get_event(ctx):
 
 def replay_event(ctx):
     ctx.sandbox.webhooks.render(ctx.world)
-    fresh = webhooks.replay(ctx.world, ctx.params["guid"], ctx.sandbox.clock.timestamp(),
+    fresh = webhooks.replay(ctx.world, ctx.params["guid"], ctx.world.clock.timestamp(),
                             (ctx.body or {}).get("copies", 1))
     ctx.sandbox.webhooks.notify()
     return Reply([d.to_dict() for d in fresh], 201)
@@ -73,7 +73,7 @@ def replay_event(ctx):
 
 @unlocked
 def flush(ctx):
-    return {"attempts": ctx.sandbox.webhooks.run_due()}
+    return {"attempts": ctx.sandbox.webhooks.run_due(ctx.world)}
 
 
 def _explain(expected, signature, candidates):

@@ -5,6 +5,7 @@ import logging
 import threading
 import time
 from abc import ABC, abstractmethod
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import requests
@@ -53,18 +54,24 @@ class _Job:
 
 
 class Dispatcher:
-    """Fans events out to subscriptions and delivers them; runs as a background thread when serving, or on demand
-    (`run_due`) for tests and the control API's flush."""
+    """Delivers every world's due webhooks: one lane per subscription (its deliveries go one at a time, oldest
+    first), lanes running side by side on a thread pool, so a slow receiver delays only its own subscription.
+    Runs in the background when serving; `run_due(world)` delivers a world's due work now and waits for it."""
 
-    def __init__(self, sandbox, policies):
+    def __init__(self, sandbox, policies, workers=32):
         self.sandbox = sandbox
         self.policies = policies                 # provider name -> DeliveryPolicy
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread = None
-        self._sending = threading.Lock()
-        self._http = requests.Session()
-        sandbox.clock.subscribe(self._wake.set)
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="webhook")
+        self._lanes = {}                         # (world, subscription guid) -> _Lane
+        self._lanes_lock = threading.Lock()
+        self._local = threading.local()          # a requests.Session per sending thread
+
+    def watch(self, world):
+        """Wake up when the world's clock jumps (retries that became due go at once)."""
+        world.clock.subscribe(self._wake.set)
 
     def start(self):
         """Deliver in the background until stop(); wakes on clock jumps and new events, and every 100 ms."""
@@ -77,6 +84,7 @@ class Dispatcher:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(5)
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def notify(self):
         self._wake.set()
@@ -84,11 +92,20 @@ class Dispatcher:
     def _loop(self):
         while not self._stopping.is_set():
             try:
-                self.run_due()
+                for world in list(self.sandbox.store.worlds.values()):
+                    for guid in self._due_lanes(world):
+                        self._start_lane(world, guid)
+                self._forget_lanes()
             except Exception:  # noqa: BLE001 - the worker must outlive any one bad delivery
                 log.exception("webhook delivery round failed")
             self._wake.wait(0.1)
             self._wake.clear()
+
+    def run_due(self, world):
+        """Send every delivery of `world` that is due now, each subscription in event order, and wait for them;
+        returns how many attempts were made. Other worlds' receivers never delay it."""
+        futures = [self._pool.submit(self._drain, world, guid, True) for guid in self._due_lanes(world)]
+        return sum(future.result() for future in futures)
 
     def render(self, world):
         """Give every new delivery its body, once, so that every attempt sends the same text (callers hold the
@@ -98,28 +115,16 @@ class Dispatcher:
                 break
             delivery.body = self.policies[delivery.provider].body(delivery.event)
 
-    def run_due(self):
-        """Send every delivery that is due now, in event order; returns how many attempts were made."""
-        with self._sending:
-            made = 0
-            for world in list(self.sandbox.store.worlds.values()):
-                for job in self._due(world):
-                    if not self._still_active(world, job):
-                        continue    # paused or stopped by an earlier attempt of this round
-                    outcome = self._send(job)
-                    self._record(world, job, outcome)
-                    made += 1
-            return made
-
-    def _due(self, world):
-        now = self.sandbox.clock.timestamp()
+    def _due_lanes(self, world):
+        """The subscriptions of `world` with a delivery due now (deliveries whose subscription is gone fail)."""
+        now = world.clock.timestamp()
         with world.lock:
             self.render(world)
             state = webhooks.webhook_state(world)
             for subscription in state.subscriptions.values():
                 if subscription.status == PAUSED and subscription.paused_until <= now:
                     subscription.status, subscription.paused_until = ACTIVE, None
-            jobs = []
+            due = {}
             for guid in list(state.pending):
                 delivery = state.deliveries[guid]
                 if delivery.next_at > now:
@@ -127,36 +132,90 @@ class Dispatcher:
                 subscription = state.subscriptions.get(delivery.subscription_guid)
                 if subscription is None:
                     state.finish(delivery, FAILURE)
-                    continue
-                if subscription.status != ACTIVE:
-                    continue
-                number = len(delivery.attempts) + 1
-                policy = self.policies[delivery.provider]
-                jobs.append(_Job(delivery.guid, subscription.guid, subscription.url, delivery.body,
-                                 policy.headers(delivery, subscription, number), number, policy))
-            return jobs
+                elif subscription.status == ACTIVE:
+                    due[subscription.guid] = None
+            return list(due)
 
-    @staticmethod
-    def _still_active(world, job):
+    def _lane(self, world, guid):
+        with self._lanes_lock:
+            return self._lanes.setdefault((world, guid), _Lane())
+
+    def _start_lane(self, world, guid):
+        lane = self._lane(world, guid)
+        with self._lanes_lock:
+            if lane.scheduled:
+                return
+            lane.scheduled = True
+        self._pool.submit(self._drain, world, guid, False)
+
+    def _forget_lanes(self):
+        """Drop the lanes of worlds that are gone."""
+        worlds = set(self.sandbox.store.worlds.values())
+        with self._lanes_lock:
+            for key in [key for key, lane in self._lanes.items() if key[0] not in worlds and not lane.scheduled]:
+                del self._lanes[key]
+
+    def _drain(self, world, subscription_guid, wait):
+        """Send the subscription's due deliveries one at a time, oldest first; `wait` queues behind a lane that is
+        already sending, otherwise a busy lane is left to finish on its own."""
+        lane = self._lane(world, subscription_guid)
+        if not lane.lock.acquire(blocking=wait):
+            return 0
+        made = 0
+        try:
+            while (job := self._next_job(world, subscription_guid)) is not None:
+                self._record(world, job, self._send(job))
+                made += 1
+            return made
+        except Exception:  # noqa: BLE001 - a lane must not die silently
+            log.exception("webhook lane %s failed", subscription_guid)
+            return made
+        finally:
+            if not wait:
+                with self._lanes_lock:
+                    lane.scheduled = False
+            lane.lock.release()
+
+    def _next_job(self, world, subscription_guid):
+        """The oldest due delivery of an active subscription, as a job (None when there is none)."""
+        now = world.clock.timestamp()
         with world.lock:
-            subscription = webhooks.webhook_state(world).subscriptions.get(job.subscription_guid)
-            return subscription is not None and subscription.status == ACTIVE
+            self.render(world)
+            state = webhooks.webhook_state(world)
+            subscription = state.subscriptions.get(subscription_guid)
+            if subscription is None or subscription.status != ACTIVE:
+                return None
+            for guid in state.pending:
+                delivery = state.deliveries[guid]
+                if delivery.subscription_guid == subscription_guid and delivery.next_at <= now:
+                    number = len(delivery.attempts) + 1
+                    policy = self.policies[delivery.provider]
+                    return _Job(delivery.guid, subscription.guid, subscription.url, delivery.body,
+                                policy.headers(delivery, subscription, number), number, policy)
+            return None
+
+    def _session(self):
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
 
     def _send(self, job):
         started = time.perf_counter()
         try:
-            response = self._http.post(job.url, data=job.body.encode("utf-8"), headers=job.headers,
-                                       allow_redirects=False,
-                                       timeout=(job.policy.connect_timeout, job.policy.read_timeout))
+            response = self._session().post(job.url, data=job.body.encode("utf-8"), headers=job.headers,
+                                            allow_redirects=False,
+                                            timeout=(job.policy.connect_timeout, job.policy.read_timeout))
             return response.status_code, response.text[:RESPONSE_KEPT], None, started
         except requests.RequestException as exc:
             return None, None, f"{type(exc).__name__}: {exc}"[:500], started
 
-    def _record(self, world, job, outcome):
+    @staticmethod
+    def _record(world, job, outcome):
         status_code, text, error, started = outcome
         number, policy = job.number, job.policy
         latency = round((time.perf_counter() - started) * 1000, 2)
-        now = self.sandbox.clock.timestamp()
+        now = world.clock.timestamp()
         with world.lock:
             state = webhooks.webhook_state(world)
             delivery = state.deliveries.get(job.delivery_guid)
@@ -174,6 +233,14 @@ class Dispatcher:
                 else:
                     state.finish(delivery, FAILURE)
             webhooks.evict(state)
+
+
+class _Lane:
+    """One subscription's delivery lane: held while sending; `scheduled` while a background drain is queued."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.scheduled = False
 
 
 def _back_off(subscription, policy, now):

@@ -47,6 +47,11 @@ class Conflict(ApiError):
     message = "Conflict"
 
 
+class RequestTimeout(ApiError):
+    status = 408
+    message = "Request timeout"
+
+
 class PayloadTooLarge(ApiError):
     status = 413
     message = "Request body too large"

@@ -7,6 +7,8 @@ import threading
 from collections import deque
 
 BODY_KEPT = 4096
+# Entry ids increase across every world of the process, so entries of several worlds merge in order.
+_ENTRY_IDS = itertools.count(1)
 _SECRET_FIELDS = re.compile(r'("(?:clientSecret|accessToken|secret|refreshToken|idToken|key)"\s*:\s*")([^"]*)(")')
 _SECRET_HEADERS = {"authorization", "x-toster-signature", "toast-signature"}
 
@@ -30,15 +32,14 @@ def mask_body(raw):
 
 
 class Journal:
-    """Ring buffer of the last `size` API requests."""
+    """Ring buffer of a world's last `size` API requests."""
 
     def __init__(self, size):
         self._entries = deque(maxlen=size)
-        self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
     def record(self, **entry):
-        entry["id"] = next(self._ids)
+        entry["id"] = next(_ENTRY_IDS)
         with self._lock:
             self._entries.append(entry)
         return entry

@@ -10,12 +10,13 @@ from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from sandbox.core.errors import (ApiError, BadRequest, InternalError, NotImplementedOperation, PayloadTooLarge,
-                                 UnsupportedMediaType)
+                                 RequestTimeout, UnsupportedMediaType)
 from sandbox.core.journal import mask_body, mask_headers
-from sandbox.core.ratelimit import RateLimited
+from sandbox.core.store import DEFAULT_WORLD
 
 log = logging.getLogger("sandbox.pipeline")
 _NO_BODY = object()
+BODY_TIMEOUT = "The request body did not arrive within {seconds} s"
 
 
 @dataclass
@@ -56,7 +57,11 @@ def new_request_id():
 
 def handle(sandbox, provider, operation, path_params):
     """Route -> journal -> scenarios -> authenticate/authorize -> rate limit -> validate -> handler -> respond.
-    Every error leaves in the provider's own shape; the journal records what the client saw."""
+    Every error leaves in the provider's own shape; the journal records what the client saw.
+
+    Nothing slow holds the world: scenario waits and reading the body happen first; authentication, limits,
+    validation and the handler then run under one hold of the world's lock, so a request sees one version of
+    the world (a reset or restore swaps versions under that lock)."""
     started = time.perf_counter()
     request_id = new_request_id()
     ctx, rule, verdict, response = None, None, None, None
@@ -64,19 +69,19 @@ def handle(sandbox, provider, operation, path_params):
         world = sandbox.store.get(request.headers.get("X-Sandbox-World"))
         ctx = Context(sandbox, provider, operation, world, request_id, request.headers)
         if provider.simulated:
-            rule = sandbox.scenarios.fire(provider.describe(ctx), _one_call_rules(sandbox))
+            rule = world.scenarios.fire(provider.describe(ctx), _one_call_rules(world))
             if rule is not None:
-                response = sandbox.faults.apply(ctx, rule, provider)
+                response = world.faults.apply(ctx, rule, provider)
         if response is None:
-            provider.authenticate(ctx)
-            provider.authorize(ctx)
-            if provider.simulated and sandbox.config.rate_limits:
-                verdict = sandbox.rate_limiter.check(provider.rate_limits(ctx))
-            reply = _run(ctx, provider, operation, path_params)
-    except RateLimited as error:
-        verdict = error.verdict
-        reply = error_reply(provider, error, request_id)
+            raw = _read_raw_body(operation, sandbox.config)
+            handler = provider.handler_for(operation)
+            if getattr(handler, "unlocked", False):
+                reply = _run(ctx, provider, operation, path_params, raw, handler)
+            else:
+                with world.lock:
+                    reply = _run(ctx, provider, operation, path_params, raw, handler)
     except ApiError as error:
+        verdict = getattr(error, "verdict", None)    # a 429's, or the limits counted before the error
         reply = error_reply(provider, error, request_id)
     except Exception:  # noqa: BLE001 - the client gets the provider's 500, the log gets the trace
         log.exception("handler failed for %s %s", request.method, request.path)
@@ -84,45 +89,53 @@ def handle(sandbox, provider, operation, path_params):
     if response is None and isinstance(reply, Response):
         response = reply        # a page, not JSON (the control API's console)
     if response is None:
+        if isinstance(reply, tuple):
+            reply, verdict = reply
         if verdict is not None:
             reply.headers.extend(provider.rate_limit_headers(verdict))
         response = respond(sandbox, provider, operation, reply, strict=rule is None)
-    if provider.simulated:
-        journal(sandbox, provider, ctx, operation, response, started, rule)
+    if provider.simulated and ctx is not None:
+        journal(ctx.world, provider, ctx, operation, response, started, rule)
     return response
 
 
-def _one_call_rules(sandbox):
+def _one_call_rules(world):
     """The rules of the preset named by an `X-Sandbox-Scenario` header, for this request only."""
     name = request.headers.get("X-Sandbox-Scenario")
-    return sandbox.scenarios.one_call_rules(name) if name else ()
+    return world.scenarios.one_call_rules(name) if name else ()
 
 
-def _run(ctx, provider, operation, path_params):
-    """Validate the request and call the handler (under the world lock unless it takes the lock itself)."""
-    body = _read_body(operation, ctx.sandbox.config.max_body_bytes)
-    ctx.params = operation.parse_parameters(path_params, request.args, request.headers)
-    if body is not _NO_BODY:
-        operation.validate_body(body)
-        ctx.body = body
-    handler = provider.handler_for(operation)
-    if handler is None:
-        raise NotImplementedOperation()
-    if getattr(handler, "unlocked", False):
+def _run(ctx, provider, operation, path_params, raw, handler):
+    """Authenticate, authorize, count against the limits, validate and call the handler; returns (Reply, Verdict)
+    or a Response."""
+    provider.authenticate(ctx)
+    provider.authorize(ctx)
+    verdict = None
+    if provider.simulated and ctx.world.rate_limits:
+        verdict = ctx.world.limiter.check(provider.rate_limits(ctx))
+    try:
+        body = _parse_body(operation, raw)
+        ctx.params = operation.parse_parameters(path_params, request.args, request.headers)
+        if body is not _NO_BODY:
+            operation.validate_body(body)
+            ctx.body = body
+        if handler is None:
+            raise NotImplementedOperation()
         result = handler(ctx)
-    else:
-        with ctx.world.lock:
-            result = handler(ctx)
-    return result if isinstance(result, (Reply, Response)) else Reply(result)
+    except ApiError as error:
+        error.verdict = verdict
+        raise
+    if isinstance(result, Response):
+        return result
+    return (result if isinstance(result, Reply) else Reply(result)), verdict
 
 
-def journal(sandbox, provider, ctx, operation, response, started, rule=None):
-    """Record a finished request in the sandbox's journal."""
+def journal(world, provider, ctx, operation, response, started, rule=None):
+    """Record a finished request in its world's journal."""
     body = b"" if response.is_streamed else response.get_data()
-    sandbox.journal.record(
-        time=sandbox.clock.timestamp(), method=request.method, path=request.path,
-        operationId=operation.operation_id if operation else None, provider=provider.name,
-        world=ctx.world.name if ctx else request.headers.get("X-Sandbox-World", "default"),
+    world.journal.record(
+        time=world.clock.timestamp(), method=request.method, path=request.path,
+        operationId=operation.operation_id if operation else None, provider=provider.name, world=world.name,
         client=provider.caller(ctx) if ctx else None,
         restaurant=request.headers.get("Toast-Restaurant-External-ID"), status=response.status_code,
         latencyMs=round((time.perf_counter() - started) * 1000, 3), scenario=rule.id if rule else None,
@@ -130,11 +143,20 @@ def journal(sandbox, provider, ctx, operation, response, started, rule=None):
         responseHeaders=mask_headers(response.headers.items()), responseBody=mask_body(body))
 
 
+def journal_unrouted(sandbox, provider, response, started):
+    """Record an unknown path or method in the journal of the world the request named, if there is one."""
+    world = sandbox.store.worlds.get(request.headers.get("X-Sandbox-World") or DEFAULT_WORLD)
+    if world is not None:
+        journal(world, provider, None, None, response, started)
+
+
 def _request_body():
-    try:
-        return request.get_data(cache=True)
-    except RequestEntityTooLarge:
-        return f"<{request.content_length} bytes, over the limit: not kept>"
+    cached = getattr(request, "_cached_data", None)
+    if cached is not None:
+        return cached
+    if request.content_length:
+        return f"<{request.content_length} bytes, not read: not kept>"
+    return b""
 
 
 def error_reply(provider, error, request_id):
@@ -142,16 +164,35 @@ def error_reply(provider, error, request_id):
     return Reply(provider.error_body(error, request_id), error.status, list(error.headers.items()))
 
 
-def _read_body(operation, limit):
-    """The parsed JSON body, or _NO_BODY for operations without one; 413, 415 and 400 as the platforms answer."""
+def _read_raw_body(operation, config):
+    """The raw body of an operation that takes one (None otherwise), read with a time limit so that a client that
+    sends less than it announced gets a 408 instead of holding a thread; 413 over the size limit."""
     if not operation.has_body:
-        return _NO_BODY
+        return None
+    # A world export is larger than any API body: the import operation has a limit of its own.
+    limit = config.max_import_bytes if operation.extension("x-sandbox-large-body") else config.max_body_bytes
+    request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"Request body is larger than {limit} bytes")
+    connection = request.environ.get("gunicorn.socket") or request.environ.get("werkzeug.socket")
+    if connection is not None:
+        connection.settimeout(config.body_timeout)
     try:
-        raw = request.get_data(cache=True)
+        return request.get_data(cache=True)
     except RequestEntityTooLarge as exc:
         raise PayloadTooLarge(f"Request body is larger than {limit} bytes") from exc
+    except OSError as exc:      # the socket's time limit (TimeoutError) or a dropped client
+        raise RequestTimeout(BODY_TIMEOUT.format(seconds=config.body_timeout),
+                             headers={"Connection": "close"}) from exc
+    finally:
+        if connection is not None:
+            connection.settimeout(None)
+
+
+def _parse_body(operation, raw):
+    """The parsed JSON body, or _NO_BODY for operations without one; 415 and 400 as the platforms answer."""
+    if raw is None:
+        return _NO_BODY
     if not raw:
         if operation.body_required:
             raise BadRequest("A JSON request body is required")

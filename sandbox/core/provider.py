@@ -43,6 +43,11 @@ class Provider(ABC):
             self.specs.append(spec)
             self.handlers.update({(filename, operation_id): handler for operation_id, handler in operations.items()})
 
+    @classmethod
+    def spec_operations(cls):
+        """Every operation of this provider's specs (the specs are read once per process)."""
+        return [op for filename, _ in cls.apis for op in load_spec(filename).operations]
+
     @property
     def operations(self):
         return [op for spec in self.specs for op in spec.operations]
@@ -96,6 +101,11 @@ class Provider(ABC):
 
     def seed(self, world, fixtures, seeded_at):
         """Fill a new world with this provider's seeded data."""
+
+    def share(self, state):
+        """The objects of a seeded template's `state` that copies of it may share until they change them (each
+        provider copies such an object before changing it); nothing by default."""
+        return []
 
     @abstractmethod
     def error_body(self, error, request_id):

@@ -1,74 +1,168 @@
-"""Worlds of in-memory state: one lock each, snapshot, restore and reset; the store holds them by name."""
+"""Worlds, the unit of isolation: each owns its data, clock, scenario rules, journal, rate-limit windows, webhooks
+and snapshots. Reset, restore and import replace a world's data whole, under its lock; the store holds worlds by
+name."""
 
 import dataclasses
-import pickle
+import itertools
 import threading
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sortedcontainers import SortedList
 
+from sandbox.core.clock import Clock, parse_instant
 from sandbox.core.errors import Conflict, NotFound
-from sandbox.core.ids import IdFactory
+from sandbox.core.faults import Faults
+from sandbox.core.journal import Journal
+from sandbox.core.ratelimit import RateLimiter
+from sandbox.core.scenarios import Scenarios
 
 DEFAULT_WORLD = "default"
+SNAPSHOT_LIMIT = "Snapshot limit reached: world {world} keeps {limit} snapshots (setting snapshot_limit); " \
+                 "delete one first"
+
+
+@dataclass(frozen=True)
+class WorldSettings:
+    """How a world is built and starts; the app's configuration gives the defaults, world creation may override."""
+
+    seed: int
+    fixtures: str
+    start_time: str = None
+    history_days: int = None
+    frozen: bool = False
+    rate_limits: bool = True
+    scenarios: tuple = ()
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(config.seed, config.fixtures, config.start_time, config.history_days, config.frozen,
+                   config.rate_limits, tuple(config.scenarios))
+
+    def to_dict(self):
+        return {"seed": self.seed, "fixtures": self.fixtures, "startTime": self.start_time,
+                "historyDays": self.history_days, "frozen": self.frozen, "rateLimits": self.rate_limits,
+                "scenarios": list(self.scenarios)}
+
+
+@dataclass
+class Snapshot:
+    id: str
+    created: float             # on the world's clock
+    blob: bytes
+
+    def to_dict(self, world):
+        return {"id": self.id, "world": world, "created": self.created, "bytes": len(self.blob)}
 
 
 class World:
-    """Everything one sandbox world knows: each provider's state (the webhook outbox included) and the id source."""
+    """One world. `data` (state and ids) is replaced whole; everything a request reads of it, it reads under
+    `lock` (see the pipeline), so it sees the old world or the new one, never a mix."""
 
-    def __init__(self, name, seed, builder):
+    def __init__(self, name, settings, template, sandbox_config):
         self.name = name
-        self.seed = seed
+        self.settings = settings
         self.lock = threading.RLock()
+        self._template = template
+        self._config = sandbox_config
+        self.clock = Clock(parse_instant(settings.start_time) if settings.start_time else None, settings.frozen)
+        self.scenarios = Scenarios(self.clock, settings.seed)
+        self.faults = Faults(self.scenarios)
+        self.journal = Journal(sandbox_config.journal_size)
+        self.limiter = RateLimiter(self.clock)
         self.snapshots = {}
-        self._builder = builder
-        self._seed()
+        self._snapshot_numbers = itertools.count(1)
+        self.data = template.copy()
+        self._start_scenarios()
 
-    def _seed(self):
-        self.ids = IdFactory(self.seed)
-        self.state = {}
-        self._builder(self)
+    @property
+    def seed(self):
+        return self.settings.seed
+
+    @property
+    def state(self):
+        return self.data.state
+
+    @property
+    def ids(self):
+        return self.data.ids
+
+    @property
+    def rate_limits(self):
+        return self.settings.rate_limits
+
+    def _start_scenarios(self):
+        for name in self.settings.scenarios:
+            self.scenarios.add_preset(name)
+
+    def replace(self, data):
+        """Swap in new data as a whole (callers built it outside the lock)."""
+        with self.lock:
+            self.data = data
 
     def reset(self):
-        """Back to the state right after seeding (seeding again gives the same world)."""
+        """A fresh world again: seeded data, start clock, starting scenario rules, no rate-limit windows, an empty
+        journal. Snapshots stay (restore one after a reset)."""
+        fresh = self._template.copy()
         with self.lock:
-            self._seed()
+            self.data = fresh
+            self.clock.reset()
+            self.scenarios.clear()
+            self._start_scenarios()
+            self.limiter.reset()
+            self.journal.clear()
+        self.faults.release()
 
     def snapshot(self):
-        """Save the current state under a new id and return the id."""
+        """Save the current data; returns the Snapshot. 409 past the snapshot limit."""
+        limit = self._config.snapshot_limit
         with self.lock:
-            snapshot_id = f"snap-{len(self.snapshots) + 1}"
-            self.snapshots[snapshot_id] = pickle.dumps((self.state, self.ids.random.getstate()),
-                                                       protocol=pickle.HIGHEST_PROTOCOL)
-            return snapshot_id
+            if limit is not None and len(self.snapshots) >= limit:
+                raise Conflict(SNAPSHOT_LIMIT.format(world=self.name, limit=limit))
+            snapshot = Snapshot(f"snap-{next(self._snapshot_numbers)}", self.clock.timestamp(),
+                                self._template.dump(self.data))
+            self.snapshots[snapshot.id] = snapshot
+        return snapshot
+
+    def find_snapshot(self, snapshot_id):
+        snapshot = self.snapshots.get(snapshot_id)
+        if snapshot is None:
+            raise NotFound(f"No snapshot {snapshot_id} in world {self.name}")
+        return snapshot
 
     def restore(self, snapshot_id):
-        """Go back to a saved snapshot (it stays available)."""
+        """Go back to a snapshot's data (the snapshot stays; the clock keeps running)."""
+        self.replace(self._template.load(self.find_snapshot(snapshot_id).blob))
+
+    def delete_snapshot(self, snapshot_id):
         with self.lock:
-            if snapshot_id not in self.snapshots:
-                raise NotFound(f"No snapshot {snapshot_id} in world {self.name}")
-            self.state, random_state = pickle.loads(self.snapshots[snapshot_id])
-            self.ids.random.setstate(random_state)
+            self.find_snapshot(snapshot_id)
+            del self.snapshots[snapshot_id]
+
+    def close(self):
+        """The world is gone: wake whatever waits in it."""
+        self.faults.release()
 
 
 class Store:
-    """The worlds of one sandbox app, built by `builder(name, seed)`."""
+    """The worlds of one sandbox app by name; `make(name, settings)` builds one (outside the store's lock)."""
 
-    def __init__(self, builder, seed):
-        self._builder = builder
+    def __init__(self, make, default_settings):
+        self._make = make
         self._lock = threading.Lock()
         self.worlds = {}
-        self.create(DEFAULT_WORLD, seed)
+        self.create(DEFAULT_WORLD, default_settings)
 
-    def create(self, name, seed):
-        """Seed a new world; 409 if the name is taken."""
+    def create(self, name, settings):
+        """A new world; 409 if the name is taken (also when two callers race for it)."""
+        if name in self.worlds:
+            raise Conflict(f"World {name} already exists")
+        world = self._make(name, settings)
         with self._lock:
             if name in self.worlds:
                 raise Conflict(f"World {name} already exists")
-        world = World(name, seed, self._builder)
-        with self._lock:
-            self.worlds.setdefault(name, world)
-        return self.worlds[name]
+            self.worlds[name] = world
+        return world
 
     def get(self, name):
         """The named world; 404 if there is none."""
@@ -81,8 +175,10 @@ class Store:
         if name == DEFAULT_WORLD:
             raise Conflict("The default world cannot be deleted")
         with self._lock:
-            if self.worlds.pop(name, None) is None:
-                raise NotFound(f"No world named {name}")
+            world = self.worlds.pop(name, None)
+        if world is None:
+            raise NotFound(f"No world named {name}")
+        world.close()
 
 
 def _plain(value):

@@ -34,7 +34,7 @@ def presented_token(ctx):
 def authenticate_request(ctx, authorization):
     """Set ctx.principal from the bearer token, unless the operation needs no credentials."""
     if ctx.operation.security:
-        ctx.principal = authenticate(toast_state(ctx.world), ctx.sandbox.clock.timestamp(), authorization)
+        ctx.principal = authenticate(toast_state(ctx.world), ctx.world.clock.timestamp(), authorization)
 
 
 def authorize_request(ctx, restaurant_header):
@@ -61,6 +61,6 @@ def authorize_request(ctx, restaurant_header):
         raise BadRequest(errors.RESTAURANT_DELETED.format(guid=guid))
     delay = ctx.sandbox.config.connection_delay
     connection = state.connections.get((client.client_id, guid))
-    if delay and connection is not None and ctx.sandbox.clock.timestamp() - connection.created_at < delay:
+    if delay and connection is not None and ctx.world.clock.timestamp() - connection.created_at < delay:
         raise Forbidden(errors.RESTAURANT_NOT_YET_AVAILABLE.format(guid=guid, seconds=delay))
     ctx.restaurant = restaurant

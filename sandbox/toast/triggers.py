@@ -101,11 +101,11 @@ def trigger(sandbox, world, event_name, restaurant_guid=None, client_id=None):
     if event_name == "order_updated":
         changed, event = _order(sandbox, world, state, restaurant, catalog)
     elif event_name == "menus_updated":
-        changed, event = publish_menu(world, sandbox.clock, catalog)
+        changed, event = publish_menu(world, world.clock, catalog)
     elif event_name in STOCK_EVENTS:
-        changed, event = _stock(world, sandbox.clock, catalog, event_name)
+        changed, event = _stock(world, world.clock, catalog, event_name)
     elif event_name in ("partner_added", "partner_updated", "partner_removed"):
-        changed, event = _partner(world, sandbox.clock, state, guid, event_name, client_id)
+        changed, event = _partner(world, world.clock, state, guid, event_name, client_id)
     else:
         raise BadRequest(f"No trigger for {event_name}", field="event")
     return guid, changed, event

@@ -15,7 +15,7 @@ def _state(ctx):
 
 
 def _now(ctx):
-    return ctx.sandbox.clock.timestamp()
+    return ctx.world.clock.timestamp()
 
 
 def _page(ctx, items, render=None):
@@ -37,7 +37,7 @@ def list_orders(ctx):
 
 
 def create_order(ctx):
-    order = orders.create(ctx.world, ctx.sandbox.clock, ctx.body)
+    order = orders.create(ctx.world, ctx.world.clock, ctx.body)
     return Reply(orders.to_dict(_state(ctx), order), 201)
 
 
@@ -47,7 +47,7 @@ def get_order(ctx):
 
 def update_order_status(ctx):
     order = find(_state(ctx).orders, ctx.params["id"], "Order")
-    orders.move(ctx.world, ctx.sandbox.clock, order, ctx.body["status"], ctx.body.get("reason"))
+    orders.move(ctx.world, ctx.world.clock, order, ctx.body["status"], ctx.body.get("reason"))
     return orders.to_dict(_state(ctx), order)
 
 
@@ -170,7 +170,7 @@ def loyalty_history(ctx):
 
 def award_loyalty(ctx):
     customer = find(_state(ctx).customers, ctx.body["customer_id"], "Customer")
-    return Reply(people.award(ctx.world, ctx.sandbox.clock, customer, ctx.body["points"], ctx.body["reason"]), 201)
+    return Reply(people.award(ctx.world, ctx.world.clock, customer, ctx.body["points"], ctx.body["reason"]), 201)
 
 
 def list_reviews(ctx):

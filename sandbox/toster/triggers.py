@@ -23,7 +23,7 @@ def _next_order(state, status):
 def trigger(sandbox, world, event_name):
     """Make the change behind a Toster event; returns (what changed, the recorded event)."""
     state = toster_state(world)
-    clock = sandbox.clock
+    clock = world.clock
     if event_name == "order.created":
         customer = next(iter(state.customers.values()))
         product = next(iter(state.products.values()))

@@ -17,7 +17,7 @@ def _limits(response):
             response.headers.get("X-Toast-RateLimit-Reset"))
 
 
-def test_every_response_but_the_login_reports_the_closest_limit(client, sandbox):
+def test_every_response_but_the_login_reports_the_closest_limit(client, world):
     response = client.post("/authentication/v1/authentication/login", json={
         "clientId": READ_ONLY["clientId"], "clientSecret": READ_ONLY["clientSecret"],
         "userAccessType": "TOAST_MACHINE_CLIENT"})
@@ -25,7 +25,7 @@ def test_every_response_but_the_login_reports_the_closest_limit(client, sandbox)
     headers = toast_headers(response.json["token"]["accessToken"])
     first = client.get("/orders/v2/ordersBulk", query_string={"businessDate": "20261102"}, headers=headers)
     # ordersBulk allows 5 per second per location: the ENDPOINT tier is the closest to running out.
-    now = int(sandbox.clock.timestamp())
+    now = int(world.clock.timestamp())
     assert _limits(first) == ("ENDPOINT", "4", str(now + 1))
     other = client.get("/orders/v2/orders/00000000-0000-4000-8000-000000000000", headers=headers)
     assert other.status_code == 404

@@ -29,12 +29,12 @@ def test_login_returns_the_platform_envelope(client):
     assert not [h for h in response.headers.keys() if h.lower().startswith("x-toast-ratelimit")]
 
 
-def test_partner_token_claims(client, sandbox):
+def test_partner_token_claims(client, world):
     token = _login(client, PARTNER).json["token"]["accessToken"]
     header = jwt.get_unverified_header(token)
     claims = jwt.decode(token, options={"verify_signature": False})
     assert header["alg"] == "RS256"
-    now = int(sandbox.clock.timestamp())
+    now = int(world.clock.timestamp())
     assert claims["sub"] == f"{PARTNER['clientId']}@clients"
     assert claims["azp"] == PARTNER["clientId"]
     assert claims["aud"] == "https://toast-services-api/"

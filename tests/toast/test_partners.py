@@ -58,9 +58,9 @@ def test_bad_paging_parameters_are_400(client, partner_token, query, field):
     assert error["fieldName"] == field
 
 
-def test_last_modified_filters_on_the_connection_change(client, partner_token, sandbox):
+def test_last_modified_filters_on_the_connection_change(client, partner_token, world):
     headers = toast_headers(partner_token, None)
-    cutoff = sandbox.clock.to_dict()["now"].replace("Z", "+0000")
+    cutoff = world.clock.to_dict()["now"].replace("Z", "+0000")
     assert client.get(LIST, query_string={"lastModified": cutoff}, headers=headers).json == []
     advance(client, 10)
     assert client.post("/_sandbox/connections", json={"clientId": PARTNER["clientId"],

@@ -6,9 +6,9 @@ from sandbox.toast.state import toast_state
 
 def login(ctx):
     body = ctx.body
-    token = models.login(toast_state(ctx.world), ctx.sandbox.clock.timestamp(), ctx.sandbox.config.token_lifetime,
+    token = models.login(toast_state(ctx.world), ctx.world.clock.timestamp(), ctx.sandbox.config.token_lifetime,
                          body["clientId"], body["clientSecret"])
-    return token.to_dict(ctx.sandbox.clock.timestamp())
+    return token.to_dict(ctx.world.clock.timestamp())
 
 
 OPERATIONS = {

@@ -37,7 +37,7 @@ class OrderDesk:
         self.book = state.orders
         self.restaurant = ctx.restaurant
         self.catalog = state.catalogs[ctx.restaurant.guid]
-        self.now = ctx.sandbox.clock.timestamp()
+        self.now = ctx.world.clock.timestamp()
         self.last_event = None
 
     def builder(self, persist=True):
@@ -55,7 +55,7 @@ class OrderDesk:
         order = self.find(guid)
         if order.voided:
             raise Conflict(errors.ORDER_VOIDED.format(guid=order.guid))
-        return order
+        return self.book.writable(order)
 
     @staticmethod
     def _check(order, guid):
@@ -75,7 +75,7 @@ class OrderDesk:
             order.paid_date = self.now
         self.book.touch(order, self.now)
         view = order.to_dict(self.now)
-        self.last_event = record(self.world, self.ctx.sandbox.clock, "toast", "order_updated", "order_updated",
+        self.last_event = record(self.world, self.ctx.world.clock, "toast", "order_updated", "order_updated",
                                  {"restaurantGuid": self.restaurant.guid, "order": webhook_view(view)},
                                  self.restaurant.guid)
         return view

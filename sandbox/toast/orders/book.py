@@ -1,5 +1,6 @@
 """The order book of a world: orders by GUID plus the indexes that keep lookups and pages fast at any size."""
 
+import pickle
 from dataclasses import dataclass, field
 
 from sortedcontainers import SortedList
@@ -17,6 +18,25 @@ class OrderBook:
     payments_by_date: dict = field(default_factory=dict)
     # (restaurant guid, business date) -> last display number handed out
     display_numbers: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        # GUIDs of orders this book shares with the seeded template (and other worlds) until it changes them; not a
+        # field, so exports of a world do not show it.
+        self.shared = set()
+
+    def share(self):
+        """Offer every order to the worlds copied from this (template) book; returns them."""
+        self.shared = set(self.orders)
+        return list(self.orders.values())
+
+    def writable(self, order):
+        """The order to change: a shared one is copied into this book first, so no other world sees the change."""
+        if order.guid not in self.shared:
+            return order
+        own = pickle.loads(pickle.dumps(order, protocol=pickle.HIGHEST_PROTOCOL))
+        self.orders[order.guid] = own
+        self.shared.discard(order.guid)
+        return own
 
     def next_display_number(self, restaurant_guid, business_day):
         key = (restaurant_guid, business_day)
