@@ -1,13 +1,15 @@
 """THE request pipeline: one straight function that takes a request through every stage in order."""
 
+import contextlib
 import json
 import logging
+import socket
 import time
 import uuid
 from dataclasses import dataclass, field
 
 from flask import Response, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
 from sandbox.core.errors import (ApiError, BadRequest, InternalError, NotImplementedOperation, PayloadTooLarge,
                                  RequestTimeout, UnsupportedMediaType)
@@ -181,9 +183,12 @@ def _read_raw_body(operation, config):
         return request.get_data(cache=True)
     except RequestEntityTooLarge as exc:
         raise PayloadTooLarge(f"Request body is larger than {limit} bytes") from exc
-    except OSError as exc:      # the socket's time limit (TimeoutError) or a dropped client
-        raise RequestTimeout(BODY_TIMEOUT.format(seconds=config.body_timeout),
-                             headers={"Connection": "close"}) from exc
+    except (OSError, ClientDisconnected) as exc:     # the socket's time limit ran out, or the client left
+        if connection is not None:
+            # What is left of the body must not be read as the next request: answer, then end the connection.
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RD)
+        raise RequestTimeout(BODY_TIMEOUT.format(seconds=config.body_timeout)) from exc
     finally:
         if connection is not None:
             connection.settimeout(None)

@@ -1,0 +1,274 @@
+"""Worlds under a served sandbox (gunicorn, as users run it): writes and reads race resets, restores and world
+creation without a 500 or a lost write, and nothing slow in one world (a hang, a body that never arrives, a
+stalled webhook receiver) delays another world, the control API or the health check."""
+
+import socket
+import statistics
+import threading
+import time
+
+import pytest
+import requests
+
+from helpers import HARBOR_DOWNTOWN, PARTNER, TOSTER_ALL, Receiver, served_sandbox
+
+WORKERS_SECONDS = 6
+
+
+@pytest.fixture(scope="module")
+def served():
+    # Rate limits off: the race sends far more than the platforms' 20 per second.
+    with served_sandbox("--history-days", "2", SANDBOX_RATE_LIMITS="false", SANDBOX_BODY_TIMEOUT="2") as (base, _):
+        yield base
+
+
+def _world(base, name):
+    assert requests.post(f"{base}/_sandbox/worlds", json={"name": name}, timeout=10).status_code == 201
+    return {"X-Sandbox-World": name}
+
+
+def _toast_session(base, world):
+    login = requests.post(f"{base}/authentication/v1/authentication/login", headers=world, timeout=10,
+                          json={"clientId": PARTNER["clientId"], "clientSecret": PARTNER["clientSecret"],
+                                "userAccessType": "TOAST_MACHINE_CLIENT"})
+    return {**world, "Authorization": f"Bearer {login.json()['token']['accessToken']}",
+            "Toast-Restaurant-External-ID": HARBOR_DOWNTOWN}
+
+
+def _small_order(base, headers):
+    """A one-item take-out order built from the world's own configuration API."""
+    groups = requests.get(f"{base}/config/v2/menuGroups", headers=headers, timeout=10).json()
+    dining = requests.get(f"{base}/config/v2/diningOptions", headers=headers, timeout=10).json()
+    starters = next(g for g in groups if g["name"] == "Starters")
+    take_out = next(d for d in dining if d["behavior"] == "TAKE_OUT")
+    return {"diningOption": {"guid": take_out["guid"]},
+            "checks": [{"selections": [{"item": {"guid": starters["items"][0]["guid"]},
+                                        "itemGroup": {"guid": starters["guid"]}, "quantity": 1}],
+                        "customer": {"firstName": "Race", "lastName": "Test", "phone": "6175550100",
+                                     "email": "race@example.com"}}]}
+
+
+class Race:
+    """Counts what the clients saw; `epochs` counts replacements of the racing world's data (started, done)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.statuses = {}
+        self.lost = []
+        self.unbalanced = []
+        self.written = []             # (world headers, kind, id) of 2xx writes in the steady world
+        self.started = self.done = 0
+        self.failures = []
+
+    def run(self, target, *args):
+        """A thread running `target`; whatever it raises fails the test."""
+        def guarded():
+            try:
+                target(*args)
+            except Exception as exc:  # noqa: BLE001 - reported by the test
+                self.failures.append(f"{target.__name__}: {exc!r}")
+        return threading.Thread(target=guarded)
+
+    def count(self, status):
+        with self.lock:
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+
+
+def _toast_loop(base, race, world, stop, steady, body):
+    headers = _toast_session(base, world)
+    while not stop.is_set():
+        epoch = race.done
+        created = requests.post(f"{base}/orders/v2/orders", json=body, headers=headers, timeout=10)
+        race.count(created.status_code)
+        if created.status_code == 401:          # a reset forgot the token: log in again, as a client would
+            headers = _toast_session(base, world)
+            continue
+        if created.status_code != 200:
+            continue
+        order = created.json()
+        check = order["checks"][0]
+        if abs(check["amount"] + check["taxAmount"] - check["totalAmount"]) > 0.005:
+            race.unbalanced.append(order["guid"])
+        again = requests.get(f"{base}/orders/v2/orders/{order['guid']}", headers=headers, timeout=10)
+        race.count(again.status_code)
+        if steady:
+            race.written.append((world, "toast", order["guid"]))
+        if again.status_code == 404 and race.started == epoch:
+            race.lost.append(order["guid"])     # gone, and no reset or restore began since it was written
+
+
+def _toster_loop(base, race, world, stop, steady):
+    headers = {**world, "Authorization": f"Bearer {TOSTER_ALL}"}
+    customer = requests.get(f"{base}/api/customers?limit=1", headers=headers, timeout=10).json()["items"][0]["id"]
+    product = requests.get(f"{base}/api/products?limit=1", headers=headers, timeout=10).json()["items"][0]["id"]
+    while not stop.is_set():
+        epoch = race.done
+        created = requests.post(f"{base}/api/orders", headers=headers, timeout=10, json={
+            "customer_id": customer, "type": "pickup", "items": [{"product_id": product, "qty": 2}]})
+        race.count(created.status_code)
+        if created.status_code != 201:
+            continue
+        order = created.json()
+        if order["total"] != order["subtotal"] + order["delivery_fee"] - order["discount"]:
+            race.unbalanced.append(order["id"])
+        again = requests.get(f"{base}/api/orders/{order['id']}", headers=headers, timeout=10)
+        race.count(again.status_code)
+        if steady:
+            race.written.append((world, "toster", order["id"]))
+        if again.status_code == 404 and race.started == epoch:
+            race.lost.append(order["id"])
+
+
+def _replacer(base, race, world, stop):
+    """Reset, snapshot and restore the racing world, over and over."""
+    snapshot = requests.post(f"{base}/_sandbox/snapshots", headers=world, timeout=10).json()["id"]
+    calls = ("reset", f"snapshots/{snapshot}/restore")
+    n = 0
+    while not stop.is_set():
+        with race.lock:
+            race.started += 1
+        answer = requests.post(f"{base}/_sandbox/{calls[n % 2]}", headers=world, timeout=10)
+        with race.lock:
+            race.done += 1
+        race.count(answer.status_code)
+        n += 1
+
+
+def _world_churn(base, race, stop):
+    """Create a world, use it once, delete it."""
+    n = 0
+    while not stop.is_set():
+        name = f"churn-{n}"
+        for answer in (requests.post(f"{base}/_sandbox/worlds", json={"name": name}, timeout=10),
+                       requests.get(f"{base}/api/orders?limit=1", timeout=10,
+                                    headers={"X-Sandbox-World": name, "Authorization": f"Bearer {TOSTER_ALL}"}),
+                       requests.delete(f"{base}/_sandbox/worlds/{name}", timeout=10)):
+            race.count(answer.status_code)
+        n += 1
+
+
+def test_reads_and_writes_race_resets_restores_and_world_churn(served):
+    base = served
+    race = Race()
+    racing, steady = _world(base, "racing"), _world(base, "steady")
+    stop = threading.Event()
+    # Worlds of one seed share their menus' GUIDs: one order body serves both.
+    body = _small_order(base, _toast_session(base, steady))
+    threads = [race.run(_toast_loop, base, race, racing, stop, False, body),
+               race.run(_toster_loop, base, race, racing, stop, False),
+               race.run(_toast_loop, base, race, steady, stop, True, body),
+               race.run(_toster_loop, base, race, steady, stop, True),
+               race.run(_replacer, base, race, racing, stop),
+               race.run(_world_churn, base, race, stop)]
+    for thread in threads:
+        thread.start()
+    time.sleep(WORKERS_SECONDS)     # real time on purpose: this is a race between real threads
+    stop.set()
+    for thread in threads:
+        thread.join(30)
+    assert race.failures == []
+    assert race.statuses.get(500, 0) == 0 and not [s for s in race.statuses if s >= 500], race.statuses
+    assert race.done >= 4 and race.statuses.get(201, 0) > 20 and race.statuses.get(200, 0) > 20, race.statuses
+    assert race.lost == [] and race.unbalanced == []
+    # Every write the steady world acknowledged is still there.
+    toast = _toast_session(base, steady)
+    for world, kind, identifier in race.written:
+        path = f"/orders/v2/orders/{identifier}" if kind == "toast" else f"/api/orders/{identifier}"
+        headers = toast if kind == "toast" else {**world, "Authorization": f"Bearer {TOSTER_ALL}"}
+        assert requests.get(f"{base}{path}", headers=headers, timeout=10).status_code == 200, (kind, identifier)
+
+
+class StalledReceiver:
+    """Accepts webhook connections, reads them and never answers."""
+
+    def __init__(self):
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._server.getsockname()[1]}/hooks"
+        self._held = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _ = self._server.accept()
+            except OSError:
+                return
+            self._held.append(connection)
+
+    def close(self):
+        self._server.close()
+        for connection in self._held:
+            connection.close()
+
+
+def _lying_body(base, world):
+    """A Toast order POST that announces 100 bytes and sends 14, then waits."""
+    connection = socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])))
+    connection.sendall(f"POST /orders/v2/orders HTTP/1.1\r\nHost: x\r\nX-Sandbox-World: {world}\r\n"
+                       f"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"checks\": [1, "
+                       .encode())
+    return connection
+
+
+def test_a_stuck_world_does_not_slow_another_world_or_the_control_api(served):
+    base = served
+    stuck, calm = _world(base, "stuck"), _world(base, "calm")
+    requests.post(f"{base}/_sandbox/scenarios", json={"match": {"provider": "toster"}, "fault": {"hang": 20}},
+                  headers=stuck, timeout=10)
+    stalled, receiver = StalledReceiver(), Receiver()
+    for world, url in ((stuck, stalled.url), (calm, receiver.url)):
+        assert requests.post(f"{base}/_sandbox/webhooks/subscriptions", headers=world, timeout=10, json={
+            "provider": "toast", "eventCategory": "menus", "url": url, "secret": "s"}).status_code == 201
+    hanging = [threading.Thread(target=_quietly, args=(requests.get, f"{base}/api/orders"),
+                                kwargs={"headers": {**stuck, "Authorization": f"Bearer {TOSTER_ALL}"}, "timeout": 25})
+               for _ in range(10)]
+    lying = [_lying_body(base, "stuck") for _ in range(10)]
+    for _ in range(3):
+        requests.post(f"{base}/_sandbox/trigger", json={"event": "menus_updated"}, headers=stuck, timeout=10)
+    stuck_flush = threading.Thread(target=_quietly, args=(requests.post, f"{base}/_sandbox/webhooks/flush"),
+                                   kwargs={"headers": stuck, "timeout": 30})
+    for thread in [*hanging, stuck_flush]:
+        thread.start()
+    try:
+        time.sleep(0.5)     # let the hangs, the lying bodies and the stalled deliveries take hold
+        calm_toster = {**calm, "Authorization": f"Bearer {TOSTER_ALL}"}
+        probes = {
+            "health": lambda: requests.get(f"{base}/_sandbox/health", timeout=5),
+            "clock": lambda: requests.post(f"{base}/_sandbox/clock", json={"advance": 1}, headers=calm, timeout=5),
+            "calm toster": lambda: requests.get(f"{base}/api/orders?limit=5", headers=calm_toster, timeout=5),
+            "calm trigger": lambda: requests.post(f"{base}/_sandbox/trigger", json={"event": "menus_updated"},
+                                                  headers=calm, timeout=5),
+            "calm flush": lambda: requests.post(f"{base}/_sandbox/webhooks/flush", headers=calm, timeout=5),
+        }
+        timings = {name: [] for name in probes}
+        for _ in range(5):
+            for name, probe in probes.items():
+                started = time.perf_counter()
+                assert probe().status_code in (200, 201), name
+                timings[name].append(time.perf_counter() - started)
+        # Each answers in 100 ms (median); none waits on the stuck world's 20 s hangs or 2 s timeouts (a busy
+        # 2-core CI machine may slow a single call, hence the looser bound on the slowest one).
+        assert all(statistics.median(t) < 0.1 and max(t) < 1 for t in timings.values()), timings
+        assert len(receiver.requests) == 5 and all(r["headers"]["Toast-Event-Type"] == "menus_updated"
+                                                   for r in receiver.requests)
+        # The lying bodies get their 408 once the read time limit (2 s here) runs out, in Toast's error shape.
+        answer = lying[0].recv(4096).decode()
+        assert answer.startswith("HTTP/1.1 408") and '"message":"The request body did not arrive within 2' in answer
+    finally:
+        requests.delete(f"{base}/_sandbox/scenarios", headers=stuck, timeout=10)
+        receiver.stop()
+        for connection in lying:
+            connection.close()
+    stuck_flush.join(30)
+    stalled.close()
+    events = requests.get(f"{base}/_sandbox/webhooks/events", headers=stuck, timeout=10).json()
+    attempts = [a for e in events for a in e["attempts"]]
+    # The stalled receiver cost its own subscription a 2 s timeout per attempt, and nothing else.
+    assert len(attempts) == 3 and all(a["statusCode"] is None and "ReadTimeout" in a["error"] for a in attempts)
+
+
+def _quietly(call, *args, **kwargs):
+    try:
+        call(*args, **kwargs)
+    except requests.RequestException:
+        pass
