@@ -23,11 +23,13 @@ def build_parser():
     serve = commands.add_parser("serve", help="serve the sandbox over HTTP (gunicorn, one worker, threads)")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to bind (default 8080)")
-    serve.add_argument("--threads", type=int, help="request threads (default 8)")
+    serve.add_argument("--threads", type=int, help="most requests served at once, each on a thread (default 64)")
     serve.add_argument("--strict", action="store_true", default=None,
                        help="check every response against the spec (a mismatch becomes a 500)")
     serve.add_argument("--scenario", dest="scenarios", action="append",
                        help="switch a scenario preset on at start (repeatable)")
+    serve.add_argument("--world-file", dest="world_file",
+                       help="start the default world from a file saved with `pos-sandbox snapshot save`")
     _add_world_options(serve)
     seed = commands.add_parser("seed", help="print the seeded world as JSON (same seed and start, same bytes)")
     _add_world_options(seed)
@@ -48,18 +50,57 @@ def build_parser():
     off.add_argument("id", nargs="?")
     off.add_argument("--all", action="store_true")
     actions.add_parser("list", help="active rules and the presets")
-    for parser_ in (on, off, actions.choices["list"]):
+    snapshot = commands.add_parser("snapshot", help="save a running sandbox's world to a JSON file, or load one")
+    files = snapshot.add_subparsers(dest="action", required=True)
+    save = files.add_parser("save", help="write the world (data, clock, settings) to FILE")
+    load = files.add_parser("load", help="replace the world with the one saved in FILE")
+    for parser_ in (save, load):
+        parser_.add_argument("file")
+        parser_.add_argument("--world", help="the world to save or load into (default: default)")
+    for parser_ in (on, off, actions.choices["list"], save, load):
         parser_.add_argument("--url", default="http://127.0.0.1:8080", help="the running sandbox")
     return parser
 
 
+def _call(args, method, path, headers=None, **kwargs):
+    """A control API call to the running sandbox, in the world `--world` names."""
+    import requests
+    world = getattr(args, "world", None)
+    headers = {**(headers or {}), **({"X-Sandbox-World": world} if world else {})}
+    return requests.request(method, f"{args.url.rstrip('/')}/_sandbox{path}", timeout=60, headers=headers,
+                            **kwargs)
+
+
 def _control(args, method, path, body=None):
     """Call the control API of a running sandbox and print its JSON answer; exit 1 on an error status."""
-    import requests
-    response = requests.request(method, f"{args.url.rstrip('/')}/_sandbox{path}", json=body, timeout=10)
+    response = _call(args, method, path, json=body)
     if response.content:
         print(json.dumps(response.json(), indent=1))
     return 0 if response.ok else 1
+
+
+def _snapshot(args):
+    """`snapshot save FILE` writes the world's export; `snapshot load FILE` imports it."""
+    if args.action == "save":
+        response = _call(args, "GET", "/export")
+        if response.ok:
+            with open(args.file, "wb") as handle:
+                handle.write(response.content)
+            print(f"saved world {response.json()['world']} to {args.file}")
+            return 0
+    else:
+        try:
+            with open(args.file, "rb") as handle:
+                document = handle.read()
+        except OSError as exc:
+            print(f"pos-sandbox: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+            return 2
+        response = _call(args, "POST", "/import", data=document, headers={"Content-Type": "application/json"})
+        if response.ok:
+            print(f"loaded {args.file} into world {response.json()['world']} (clock {response.json()['now']})")
+            return 0
+    print(f"pos-sandbox: {response.json().get('error', response.text)}", file=sys.stderr)
+    return 1
 
 
 def _scenario(args):
@@ -85,15 +126,15 @@ def _trigger(args):
 
 def _overrides(args):
     keys = ("host", "port", "threads", "strict", "seed", "fixtures", "start_time", "history_days", "config",
-            "scenarios")
+            "scenarios", "world_file")
     return {key: getattr(args, key, None) for key in keys}
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    if args.command in ("trigger", "scenario"):
+    if args.command in ("trigger", "scenario", "snapshot"):
         try:
-            return _trigger(args) if args.command == "trigger" else _scenario(args)
+            return {"trigger": _trigger, "scenario": _scenario, "snapshot": _snapshot}[args.command](args)
         except OSError as exc:
             print(f"pos-sandbox: cannot reach {args.url}: {exc}", file=sys.stderr)
             return 2

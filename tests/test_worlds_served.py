@@ -4,6 +4,8 @@ stalled webhook receiver) delays another world, the control API or the health ch
 
 import socket
 import statistics
+import subprocess
+import sys
 import threading
 import time
 
@@ -272,3 +274,36 @@ def _quietly(call, *args, **kwargs):
         call(*args, **kwargs)
     except requests.RequestException:
         pass
+
+
+def test_snapshot_save_and_load_commands_keep_a_world_across_restarts(served, tmp_path):
+    base = served
+    saved = tmp_path / "prepared.json"
+    prepared = _world(base, "prepared")
+    requests.post(f"{base}/_sandbox/clock", json={"freeze": True}, headers=prepared, timeout=10)
+    requests.post(f"{base}/_sandbox/clock", json={"set": "2026-12-24T18:00:00Z"}, headers=prepared, timeout=10)
+    run = [sys.executable, "-m", "sandbox", "snapshot"]
+    result = subprocess.run([*run, "save", str(saved), "--world", "prepared", "--url", base], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0 and f"saved world prepared to {saved}" in result.stdout, result.stderr
+    _world(base, "loaded")
+    result = subprocess.run([*run, "load", str(saved), "--world", "loaded", "--url", base], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0 and "2026-12-24T18:00:00.000Z" in result.stdout, result.stderr
+    assert requests.get(f"{base}/_sandbox/clock", headers={"X-Sandbox-World": "loaded"},
+                        timeout=10).json()["now"] == "2026-12-24T18:00:00.000Z"
+    # A restart with the file starts from it; without it, fresh (the default world's own clock).
+    with served_sandbox("--history-days", "0", "--world-file", str(saved)) as (restarted, _):
+        assert requests.get(f"{restarted}/_sandbox/clock", timeout=10).json()["now"] == "2026-12-24T18:00:00.000Z"
+    missing = subprocess.run([*run, "load", str(tmp_path / "nope.json"), "--url", base], capture_output=True,
+                             text=True, timeout=60)
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+    not_an_export = tmp_path / "other.json"
+    not_an_export.write_text('{"hello": "world"}')
+    refused = subprocess.run([*run, "load", str(not_an_export), "--url", base], capture_output=True, text=True,
+                             timeout=60)
+    assert refused.returncode == 1 and "format" in refused.stderr
+    bad_start = subprocess.run([sys.executable, "-m", "sandbox", "serve", "--world-file", str(not_an_export)],
+                               capture_output=True, text=True, timeout=60)
+    assert bad_start.returncode == 2 and f"world file {not_an_export}" in bad_start.stderr
+    assert "Traceback" not in bad_start.stderr
