@@ -58,7 +58,7 @@ class Race:
         self.statuses = {}
         self.lost = []
         self.unbalanced = []
-        self.written = []             # (world headers, kind, id) of 2xx writes in the steady world
+        self.written = []             # (writer, id) of the steady world's acknowledged writes
         self.started = self.done = 0
         self.failures = []
 
@@ -76,49 +76,80 @@ class Race:
             self.statuses[status] = self.statuses.get(status, 0) + 1
 
 
-def _toast_loop(base, race, world, stop, steady, body):
-    headers = _toast_session(base, world)
-    while not stop.is_set():
-        epoch = race.done
-        created = requests.post(f"{base}/orders/v2/orders", json=body, headers=headers, timeout=10)
-        race.count(created.status_code)
-        if created.status_code == 401:          # a reset forgot the token: log in again, as a client would
-            headers = _toast_session(base, world)
-            continue
-        if created.status_code != 200:
-            continue
-        order = created.json()
+class ToastWriter:
+    """Creates Toast orders in a world (logging in again when a reset forgot its token)."""
+
+    created = 200
+
+    def __init__(self, base, world, body):
+        self.base, self.world, self.body = base, world, body
+        self.headers = _toast_session(base, world)
+
+    def create(self):
+        answer = requests.post(f"{self.base}/orders/v2/orders", json=self.body, headers=self.headers, timeout=10)
+        if answer.status_code == 401:
+            self.headers = _toast_session(self.base, self.world)
+        return answer
+
+    @staticmethod
+    def identify(order):
+        return order["guid"]
+
+    def url(self, identifier):
+        return f"{self.base}/orders/v2/orders/{identifier}"
+
+    @staticmethod
+    def balanced(order):
         check = order["checks"][0]
-        if abs(check["amount"] + check["taxAmount"] - check["totalAmount"]) > 0.005:
-            race.unbalanced.append(order["guid"])
-        again = requests.get(f"{base}/orders/v2/orders/{order['guid']}", headers=headers, timeout=10)
-        race.count(again.status_code)
-        if steady:
-            race.written.append((world, "toast", order["guid"]))
-        if again.status_code == 404 and race.started == epoch:
-            race.lost.append(order["guid"])     # gone, and no reset or restore began since it was written
+        return abs(check["amount"] + check["taxAmount"] - check["totalAmount"]) < 0.005
 
 
-def _toster_loop(base, race, world, stop, steady):
-    headers = {**world, "Authorization": f"Bearer {TOSTER_ALL}"}
-    customer = requests.get(f"{base}/api/customers?limit=1", headers=headers, timeout=10).json()["items"][0]["id"]
-    product = requests.get(f"{base}/api/products?limit=1", headers=headers, timeout=10).json()["items"][0]["id"]
+class TosterWriter:
+    """Creates Toster pickup orders in a world."""
+
+    created = 201
+
+    def __init__(self, base, world):
+        self.base = base
+        self.headers = {**world, "Authorization": f"Bearer {TOSTER_ALL}"}
+        first = {name: requests.get(f"{base}/api/{name}?limit=1", headers=self.headers, timeout=10).json()["items"][0]
+                 for name in ("customers", "products")}
+        self.body = {"customer_id": first["customers"]["id"], "type": "pickup",
+                     "items": [{"product_id": first["products"]["id"], "qty": 2}]}
+
+    def create(self):
+        return requests.post(f"{self.base}/api/orders", headers=self.headers, json=self.body, timeout=10)
+
+    @staticmethod
+    def identify(order):
+        return order["id"]
+
+    def url(self, identifier):
+        return f"{self.base}/api/orders/{identifier}"
+
+    @staticmethod
+    def balanced(order):
+        return order["total"] == order["subtotal"] + order["delivery_fee"] - order["discount"]
+
+
+def _write_loop(race, writer, stop, steady):
+    """Write, check the totals, read back; a write that vanished with no reset or restore begun since is lost."""
     while not stop.is_set():
         epoch = race.done
-        created = requests.post(f"{base}/api/orders", headers=headers, timeout=10, json={
-            "customer_id": customer, "type": "pickup", "items": [{"product_id": product, "qty": 2}]})
+        created = writer.create()
         race.count(created.status_code)
-        if created.status_code != 201:
+        if created.status_code != writer.created:
             continue
         order = created.json()
-        if order["total"] != order["subtotal"] + order["delivery_fee"] - order["discount"]:
-            race.unbalanced.append(order["id"])
-        again = requests.get(f"{base}/api/orders/{order['id']}", headers=headers, timeout=10)
+        identifier = writer.identify(order)
+        if not writer.balanced(order):
+            race.unbalanced.append(identifier)
+        again = requests.get(writer.url(identifier), headers=writer.headers, timeout=10)
         race.count(again.status_code)
         if steady:
-            race.written.append((world, "toster", order["id"]))
+            race.written.append((writer, identifier))
         if again.status_code == 404 and race.started == epoch:
-            race.lost.append(order["id"])
+            race.lost.append(identifier)
 
 
 def _replacer(base, race, world, stop):
@@ -156,12 +187,10 @@ def test_reads_and_writes_race_resets_restores_and_world_churn(served):
     stop = threading.Event()
     # Worlds of one seed share their menus' GUIDs: one order body serves both.
     body = _small_order(base, _toast_session(base, steady))
-    threads = [race.run(_toast_loop, base, race, racing, stop, False, body),
-               race.run(_toster_loop, base, race, racing, stop, False),
-               race.run(_toast_loop, base, race, steady, stop, True, body),
-               race.run(_toster_loop, base, race, steady, stop, True),
-               race.run(_replacer, base, race, racing, stop),
-               race.run(_world_churn, base, race, stop)]
+    writers = [(ToastWriter(base, racing, body), False), (TosterWriter(base, racing), False),
+               (ToastWriter(base, steady, body), True), (TosterWriter(base, steady), True)]
+    threads = [race.run(_write_loop, race, writer, stop, steady) for writer, steady in writers]
+    threads += [race.run(_replacer, base, race, racing, stop), race.run(_world_churn, base, race, stop)]
     for thread in threads:
         thread.start()
     time.sleep(WORKERS_SECONDS)     # real time on purpose: this is a race between real threads
@@ -173,11 +202,8 @@ def test_reads_and_writes_race_resets_restores_and_world_churn(served):
     assert race.done >= 4 and race.statuses.get(201, 0) > 20 and race.statuses.get(200, 0) > 20, race.statuses
     assert race.lost == [] and race.unbalanced == []
     # Every write the steady world acknowledged is still there.
-    toast = _toast_session(base, steady)
-    for world, kind, identifier in race.written:
-        path = f"/orders/v2/orders/{identifier}" if kind == "toast" else f"/api/orders/{identifier}"
-        headers = toast if kind == "toast" else {**world, "Authorization": f"Bearer {TOSTER_ALL}"}
-        assert requests.get(f"{base}{path}", headers=headers, timeout=10).status_code == 200, (kind, identifier)
+    for writer, identifier in race.written:
+        assert requests.get(writer.url(identifier), headers=writer.headers, timeout=10).status_code == 200
 
 
 class StalledReceiver:
