@@ -3,18 +3,13 @@
 import pytest
 
 from helpers import HARBOR_DOWNTOWN, MESA, PARTNER, Menu, login, toast_headers
-from sandbox.app import create_app
-from sandbox.testing import TEST_SETTINGS
 
 
 @pytest.fixture
-def app(request):
-    """A fresh strict sandbox; without order history unless the test is marked `history` (seeding it is the
-    slowest part of building a world)."""
-    settings = dict(TEST_SETTINGS)
-    if request.node.get_closest_marker("history") is None:
-        settings["history_days"] = 0
-    return create_app(settings)
+def app(pos_sandbox_app):
+    """A fresh strict sandbox app from the plugin (without order history unless the test's marker asks for it:
+    see pyproject.toml)."""
+    return pos_sandbox_app
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sandbox.app import create_app
 from sandbox.core.store import export_world
 from sandbox.testing import TEST_SETTINGS
 
-pytestmark = pytest.mark.history
+pytestmark = pytest.mark.pos_sandbox(history_days=30)
 
 
 def _world(client, name, **settings):

@@ -8,7 +8,7 @@ import pytest
 
 from helpers import HARBOR_DOWNTOWN, MESA, RESTAURANTS, advance, assert_toast_error, login, toast_headers
 
-pytestmark = pytest.mark.history
+pytestmark = pytest.mark.pos_sandbox(history_days=30)
 BULK = "/orders/v2/ordersBulk"
 
 

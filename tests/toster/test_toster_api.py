@@ -52,7 +52,7 @@ def test_credentials_list_the_keys(client):
     assert len(keys[0]["scopes"]) == 12 and keys[2]["scopes"] == ["orders:read"]
 
 
-@pytest.mark.history
+@pytest.mark.pos_sandbox(history_days=30)
 def test_customers_search_get_update_and_orders(client):
     customers = _all(client, "/api/customers")
     assert len(customers) == 80
@@ -91,7 +91,7 @@ def test_catalogue(client):
     assert_toster_error(client.get("/api/products/prd_none", headers=toster()), 404)
 
 
-@pytest.mark.history
+@pytest.mark.pos_sandbox(history_days=30)
 def test_kitchen_queue_and_stats(client):
     queue = client.get("/api/kitchen/queue", headers=toster()).json
     ranks = {"COOKING": 3, "CONFIRMED": 2, "NEW": 1}
@@ -106,7 +106,7 @@ def test_kitchen_queue_and_stats(client):
     assert stats["completed"] == len(packed)
 
 
-@pytest.mark.history
+@pytest.mark.pos_sandbox(history_days=30)
 def test_analytics_agree_with_the_orders(client):
     window = {"from": "2026-10-20T00:00:00Z", "to": "2026-10-27T00:00:00Z"}
     orders = [o for o in _all(client, "/api/orders", **window)]
@@ -155,7 +155,7 @@ def test_analytics_range_must_not_run_backwards(client):
                                    headers=toster()), 400, "to must not be before from")
 
 
-@pytest.mark.history
+@pytest.mark.pos_sandbox(history_days=30)
 def test_loyalty_balance_history_and_award(client):
     customer = _all(client, "/api/customers")[3]
     balance = client.get(f"/api/loyalty/{customer['id']}", headers=toster()).json
@@ -177,7 +177,7 @@ def test_loyalty_balance_history_and_award(client):
     assert_toster_error(client.get("/api/loyalty/cus_none", headers=toster()), 404)
 
 
-@pytest.mark.history
+@pytest.mark.pos_sandbox(history_days=30)
 def test_reviews(client):
     reviews = _all(client, "/api/reviews")
     assert reviews and all(1 <= r["rating"] <= 5 for r in reviews)
