@@ -220,14 +220,22 @@ class OrderBuilder:
         self._sandbox = sandbox
 
     def toast(self, session=None, dining="TAKE_OUT", quantity=1):
-        """A one-item Toast order for `session`'s restaurant (`dining`: DINE_IN, TAKE_OUT or DELIVERY)."""
+        """A one-item Toast order for `session`'s restaurant (`dining`: DINE_IN, TAKE_OUT or DELIVERY), with the
+        options its required modifier groups ask for."""
         session = session or self._sandbox.toast()
         groups = _json(session.get("/config/v2/menuGroups"))
         options = _json(session.get("/config/v2/diningOptions"))
         group = next(g for g in groups if g["items"])
+        item = _json(session.get(f"/config/v2/menuItems/{group['items'][0]['guid']}"))
+        modifiers = []
+        for reference in item.get("optionGroups") or []:
+            option_group = _json(session.get(f"/config/v2/menuOptionGroups/{reference['guid']}"))
+            required = int(option_group.get("minSelections") or 0)
+            modifiers += [{"item": {"guid": option["guid"]}, "optionGroup": {"guid": option_group["guid"]},
+                           "quantity": 1} for option in option_group["options"][:required]]
         dining_option = next(d for d in options if d["behavior"] == dining)
-        check = {"selections": [{"item": {"guid": group["items"][0]["guid"]}, "itemGroup": {"guid": group["guid"]},
-                                 "quantity": quantity}]}
+        check = {"selections": [{"item": {"guid": item["guid"]}, "itemGroup": {"guid": group["guid"]},
+                                 "quantity": quantity, "modifiers": modifiers}]}
         body = {"diningOption": {"guid": dining_option["guid"]}, "checks": [check]}
         if dining != "DINE_IN":
             check["customer"] = {"firstName": "Test", "lastName": "Guest", "phone": "6175550100",

@@ -146,17 +146,20 @@ class WebhookReceiver:
 
     # Waiting ------------------------------------------------------------------------------------------------
 
-    def received(self, event_type=None):
+    def received(self, event_type=None, accepted=False):
+        """Deliveries so far (of one event type; only those answered 2xx when `accepted`)."""
         with self._lock:
-            return [d for d in self.deliveries if event_type is None or d.event_type == event_type]
+            return [d for d in self.deliveries if (event_type is None or d.event_type == event_type)
+                    and (not accepted or (d.answered or 0) // 100 == 2)]
 
     def wait_for(self, event_type, sandbox, within=3600):
-        """The first delivery of `event_type`, waiting on the sandbox clock: deliver what is due, and while
-        retries are pending, advance `sandbox`'s clock to the next one, up to `within` sandbox seconds."""
+        """The first delivery of `event_type` this receiver accepted (answered 2xx), waiting on the sandbox clock:
+        deliver what is due, and while retries are pending, advance `sandbox`'s clock to the next one, up to
+        `within` sandbox seconds."""
         deadline = None
         while True:
             sandbox.webhooks.flush()
-            found = self.received(event_type)
+            found = self.received(event_type, accepted=True)
             if found:
                 return found[0]
             pending = [e["nextAttemptAt"] for e in sandbox.webhooks.events(status="Pending") if e["nextAttemptAt"]]

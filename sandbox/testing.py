@@ -20,7 +20,7 @@ import threading
 from dataclasses import fields
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from sandbox.app import create_app
 from sandbox.config import Config
@@ -37,12 +37,19 @@ _BOOLEAN = {"frozen", "rate_limits"}
 _INTEGER = {"seed", "history_days"}
 
 
+class _QuietHandler(WSGIRequestHandler):
+    """The journal and the console show requests; a test's output need not."""
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
 class LiveSandbox:
     """A sandbox app served on a loopback port from background threads, with its webhook worker running."""
 
     def __init__(self, app):
         self.app = app
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
