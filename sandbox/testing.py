@@ -22,7 +22,6 @@ from dataclasses import fields
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from sandbox.app import create_app
 from sandbox.config import Config
 from sandbox.client import SandboxClient
 from sandbox.receiver import WebhookReceiver
@@ -71,6 +70,7 @@ def run_sandbox(**settings):
     """Serve a sandbox in this process on a free loopback port until the block ends; yields a SandboxClient of its
     default world (`.url` for your own clients). Settings are the configuration's (`seed`, `start_time`,
     `history_days`, `rate_limits`, ...) over TEST_SETTINGS."""
+    from sandbox.app import create_app      # here, not at import: every pytest run loads this plugin
     with LiveSandbox(create_app({**TEST_SETTINGS, **settings})) as live:
         yield SandboxClient(live.url, admin_token=settings.get("admin_token"))
 
@@ -180,6 +180,7 @@ def _app_settings(node):
 def pos_sandbox_app(request):
     """A new sandbox app of its own (strict: every response is checked against the spec), from the test's
     settings."""
+    from sandbox.app import create_app
     return create_app(_app_settings(request.node))
 
 

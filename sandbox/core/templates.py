@@ -5,6 +5,8 @@ most of the data by weight) are references, not copies: a copy loads everything 
 shared objects until it changes one (the owner copies it first, see `OrderBook.writable`). Snapshots are pickled
 the same way, so a world that changed a few orders snapshots in a fraction of the whole."""
 
+import contextlib
+import gc
 import io
 import pickle
 import threading
@@ -43,10 +45,12 @@ class Template:
         return buffer.getvalue()
 
     def load(self, blob):
-        """A Data from `dump`'s bytes."""
+        """A Data from `dump`'s bytes. The collector waits meanwhile: tens of thousands of new objects would
+        otherwise set off collections that walk every world in the process."""
         unpickler = pickle.Unpickler(io.BytesIO(blob))
         unpickler.persistent_load = self._shared.__getitem__
-        return unpickler.load()
+        with _collector_paused():
+            return unpickler.load()
 
     def copy(self):
         return self.load(self._blob)
@@ -79,6 +83,8 @@ class Templates:
             return self.get(key, build)
         try:
             template = build()
+            # Templates live as long as the process: keep the collector from walking them ever again.
+            gc.freeze()
             with self._lock:
                 self._kept[key] = template
                 while len(self._kept) > KEPT:
@@ -88,6 +94,17 @@ class Templates:
             with self._lock:
                 del self._building[key]
             event.set()
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 TEMPLATES = Templates()
