@@ -280,7 +280,7 @@ def test_a_stuck_world_does_not_slow_another_world_or_the_control_api(served):
         assert len(receiver.requests) == 5 and all(r["headers"]["Toast-Event-Type"] == "menus_updated"
                                                    for r in receiver.requests)
         # The lying bodies get their 408 once the read time limit (2 s here) runs out, in Toast's error shape.
-        answer = lying[0].recv(4096).decode()
+        answer = _read_answer(lying[0])
         assert answer.startswith("HTTP/1.1 408") and '"message":"The request body did not arrive within 2' in answer
     finally:
         requests.delete(f"{base}/_sandbox/scenarios", headers=stuck, timeout=10)
@@ -293,6 +293,22 @@ def test_a_stuck_world_does_not_slow_another_world_or_the_control_api(served):
     attempts = [a for e in events for a in e["attempts"]]
     # The stalled receiver cost its own subscription a 2 s timeout per attempt, and nothing else.
     assert len(attempts) == 3 and all(a["statusCode"] is None and "ReadTimeout" in a["error"] for a in attempts)
+
+
+def _read_answer(connection):
+    """A whole HTTP answer from a raw socket: the head, then as many bytes as its Content-Length says."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        received += connection.recv(4096) or b"\r\n\r\n"
+    head, _, body = received.partition(b"\r\n\r\n")
+    length = int(next((line.split(b":")[1] for line in head.split(b"\r\n")
+                       if line.lower().startswith(b"content-length:")), b"0"))
+    while len(body) < length:
+        more = connection.recv(4096)
+        if not more:
+            break
+        body += more
+    return (head + b"\r\n\r\n" + body).decode()
 
 
 def _quietly(call, *args, **kwargs):
