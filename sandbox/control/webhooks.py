@@ -87,7 +87,8 @@ def _explain(expected, signature, candidates):
 def _toast_diagnosis(body, secret, signature, timestamp):
     """Why a Toast signature differs, tried against the mistakes receivers make most."""
     if timestamp is None:
-        timestamp = json.loads(body).get("timestamp") or ""
+        envelope = json.loads(body)
+        timestamp = str((envelope.get("timestamp") if isinstance(envelope, dict) else None) or "")
     expected = toast_signing.sign(body, secret, timestamp)
     if signature == expected:
         return True, expected, "The signature matches (body followed by timestamp)."
@@ -128,7 +129,7 @@ def verify(ctx):
                                                        body.get("timestamp"))
         else:
             valid, expected, reason = _toster_diagnosis(body["body"], body["secret"], body["signature"])
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise BadRequest(f"body is not JSON: {exc}", field="body") from exc
     return {"valid": valid, "expected": expected, "reason": reason}
 

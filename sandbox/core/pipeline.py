@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from sandbox.core.errors import (ApiError, BadRequest, InternalError, NotImplementedOperation, PayloadTooLarge,
-                                 UnsupportedMediaType)
+from sandbox.core.body import parse_json, read_raw
+from sandbox.core.errors import ApiError, BadRequest, InternalError, NotImplementedOperation, UnsupportedMediaType
 from sandbox.core.journal import mask_body, mask_headers
 from sandbox.core.ratelimit import RateLimited
 
@@ -146,22 +146,14 @@ def _read_body(operation, limit):
     """The parsed JSON body, or _NO_BODY for operations without one; 413, 415 and 400 as the platforms answer."""
     if not operation.has_body:
         return _NO_BODY
-    if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge(f"Request body is larger than {limit} bytes")
-    try:
-        raw = request.get_data(cache=True)
-    except RequestEntityTooLarge as exc:
-        raise PayloadTooLarge(f"Request body is larger than {limit} bytes") from exc
+    raw = read_raw(limit)
     if not raw:
         if operation.body_required:
             raise BadRequest("A JSON request body is required")
         return _NO_BODY
     if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
         raise UnsupportedMediaType(f"Content-Type must be application/json, not {request.mimetype or 'missing'}")
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"The request body is not valid JSON: {exc}") from exc
+    return parse_json(raw)
 
 
 def respond(sandbox, provider, operation, reply, strict=True):
