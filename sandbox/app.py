@@ -16,6 +16,7 @@ from sandbox.core.delivery import Dispatcher
 from sandbox.core.errors import ApiError, error_class
 from sandbox.core.faults import Faults
 from sandbox.core.fixtures import load_fixtures
+from sandbox.core.guard import Guard
 from sandbox.core.journal import Journal
 from sandbox.core.ratelimit import RateLimiter
 from sandbox.core.scenarios import Scenarios
@@ -85,6 +86,7 @@ def create_app(config=None):
             # strict_slashes=False: `/orders/v2/orders/` answers like `/orders/v2/orders`, with no redirect.
             app.add_url_rule(operation.flask_rule, endpoint, view, methods=[operation.method], strict_slashes=False)
     app.register_error_handler(HTTPException, partial(_http_error, sandbox))
+    app.before_request(partial(Guard(config).check, sandbox))
     return app
 
 
