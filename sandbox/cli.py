@@ -2,9 +2,11 @@
 
 import argparse
 import json
+import os
 import sys
 
 from sandbox.config import load_config
+from sandbox.core.guard import TOKEN_HEADER
 from sandbox.core.openapi import SpecError
 
 
@@ -28,6 +30,16 @@ def build_parser():
                        help="check every response against the spec (a mismatch becomes a 500)")
     serve.add_argument("--scenario", dest="scenarios", action="append",
                        help="switch a scenario preset on at start (repeatable)")
+    serve.add_argument("--admin-token", dest="admin_token",
+                       help="require this token on every control API call and the console (set it when exposed)")
+    serve.add_argument("--allowed-host", dest="allowed_hosts", action="append",
+                       help="a host name clients may use besides localhost and IP addresses (repeatable)")
+    serve.add_argument("--webhook-host", dest="webhook_hosts", action="append",
+                       help="a host webhooks may be sent to besides loopback (repeatable)")
+    serve.add_argument("--webhook-any-host", dest="webhook_any_host", action="store_true", default=None,
+                       help="let webhook subscriptions target any host")
+    serve.add_argument("--quiet", action="store_true", default=None,
+                       help="print only the address at start, not the world's credentials")
     _add_world_options(serve)
     seed = commands.add_parser("seed", help="print the seeded world as JSON (same seed and start, same bytes)")
     _add_world_options(seed)
@@ -38,7 +50,6 @@ def build_parser():
                                        "loyalty.awarded")
     trigger.add_argument("--restaurant", help="restaurant GUID (default: the world's first)")
     trigger.add_argument("--client", dest="client_id", help="partner clientId for partner_* events")
-    trigger.add_argument("--url", default="http://127.0.0.1:8080", help="the running sandbox")
     scenario = commands.add_parser("scenario", help="switch failure scenarios of a running sandbox on and off")
     actions = scenario.add_subparsers(dest="action", required=True)
     on = actions.add_parser("on", help="switch a preset on")
@@ -48,15 +59,19 @@ def build_parser():
     off.add_argument("id", nargs="?")
     off.add_argument("--all", action="store_true")
     actions.add_parser("list", help="active rules and the presets")
-    for parser_ in (on, off, actions.choices["list"]):
+    for parser_ in (trigger, on, off, actions.choices["list"]):
         parser_.add_argument("--url", default="http://127.0.0.1:8080", help="the running sandbox")
+        parser_.add_argument("--admin-token", dest="admin_token", default=os.environ.get("SANDBOX_ADMIN_TOKEN"),
+                             help="the running sandbox's admin token (default: $SANDBOX_ADMIN_TOKEN)")
     return parser
 
 
 def _control(args, method, path, body=None):
     """Call the control API of a running sandbox and print its JSON answer; exit 1 on an error status."""
     import requests
-    response = requests.request(method, f"{args.url.rstrip('/')}/_sandbox{path}", json=body, timeout=10)
+    headers = {TOKEN_HEADER: args.admin_token} if args.admin_token else {}
+    response = requests.request(method, f"{args.url.rstrip('/')}/_sandbox{path}", json=body, headers=headers,
+                                timeout=10)
     if response.content:
         print(json.dumps(response.json(), indent=1))
     return 0 if response.ok else 1
@@ -85,7 +100,7 @@ def _trigger(args):
 
 def _overrides(args):
     keys = ("host", "port", "threads", "strict", "seed", "fixtures", "start_time", "history_days", "config",
-            "scenarios")
+            "scenarios", "admin_token", "allowed_hosts", "webhook_hosts", "webhook_any_host", "quiet")
     return {key: getattr(args, key, None) for key in keys}
 
 

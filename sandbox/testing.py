@@ -6,6 +6,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from sandbox.app import create_app
+from sandbox.core.guard import TOKEN_HEADER
 
 # Tests run with the clock frozen at a fixed instant, so time only moves when a test moves it. Rate limits are off:
 # with time standing still every request would share one window (switch them on with {"rate_limits": True}).
@@ -21,8 +22,12 @@ def pos_sandbox_app():
 
 @pytest.fixture
 def pos_sandbox_client(pos_sandbox_app):
-    """Flask's test client for the sandbox app."""
-    return pos_sandbox_app.test_client()
+    """Flask's test client for the sandbox app (it sends the admin token, when one is set, with every request)."""
+    client = pos_sandbox_app.test_client()
+    token = pos_sandbox_app.extensions["sandbox"].config.admin_token
+    if token:
+        client.environ_base["HTTP_X_SANDBOX_TOKEN"] = token
+    return client
 
 
 class LiveSandbox:
@@ -32,6 +37,9 @@ class LiveSandbox:
         self.app = app
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
+        token = app.extensions["sandbox"].config.admin_token
+        # Headers for control API calls (the admin token, when one is set).
+        self.control_headers = {TOKEN_HEADER: token} if token else {}
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self):

@@ -3,7 +3,7 @@
 import base64
 import json
 
-from sandbox.core import webhooks
+from sandbox.core import egress, webhooks
 from sandbox.core.clock import parse_instant
 from sandbox.core.errors import BadRequest, NotFound
 from sandbox.core.pipeline import Reply, unlocked
@@ -19,6 +19,7 @@ def list_subscriptions(ctx):
 
 def create_subscription(ctx):
     body = ctx.body
+    egress.check_subscription(body["url"], ctx.sandbox.config)
     subscription = webhooks.subscribe(ctx.world, body["provider"], body["url"], [body["eventCategory"]],
                                       body.get("secret"), ctx.sandbox.clock.timestamp(),
                                       body.get("signing", "body+timestamp"))
@@ -31,6 +32,8 @@ def get_subscription(ctx):
 
 def update_subscription(ctx):
     subscription = webhooks.find_subscription(ctx.world, ctx.params["guid"])
+    if "url" in ctx.body:
+        egress.check_subscription(ctx.body["url"], ctx.sandbox.config)
     for name in ("url", "secret", "signing"):
         if name in ctx.body:
             setattr(subscription, name, ctx.body[name])

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import requests
 
-from sandbox.core import webhooks
+from sandbox.core import egress, webhooks
 from sandbox.core.webhooks import ACTIVE, FAILURE, PAUSED, PENDING, STOPPED, SUCCESS
 
 log = logging.getLogger("sandbox.webhooks")
@@ -144,6 +144,8 @@ class Dispatcher:
 
     def _send(self, job):
         started = time.perf_counter()
+        if refusal := egress.delivery_refusal(job.url, self.sandbox.config):
+            return None, None, refusal, started
         try:
             response = self._http.post(job.url, data=job.body.encode("utf-8"), headers=job.headers,
                                        allow_redirects=False,
