@@ -8,7 +8,7 @@ from collections import deque
 
 BODY_KEPT = 4096
 _SECRET_FIELDS = re.compile(r'("(?:clientSecret|accessToken|secret|refreshToken|idToken|key)"\s*:\s*")([^"]*)(")')
-_SECRET_HEADERS = {"authorization", "x-toster-signature", "toast-signature"}
+_SECRET_HEADERS = {"authorization", "x-toster-signature", "toast-signature", "x-sandbox-token"}
 
 
 def mask(value):
