@@ -130,3 +130,14 @@ def test_chunked_body_over_the_limit_is_413(app):
         small = requests.post(f"{live.url}/_sandbox/clock", data=iter([b'{"advance": ', b"1}"]), timeout=5,
                               headers={"Content-Type": "application/json"})
         assert small.status_code == 200
+
+
+def test_a_null_tip_is_400_not_a_crash(client, headers, harbor):
+    """Found by bench/fuzz.py: the tip update took null and failed converting it."""
+    order = client.post(ORDERS, json=harbor.order(harbor.selection("Clam Chowder")), headers=headers).json
+    check = order["checks"][0]
+    paid = client.post(f"{ORDERS}/{order['guid']}/checks/{check['guid']}/payments", headers=headers,
+                       json=[{"type": "OTHER", "amount": 1.0, "tipAmount": 0}]).json
+    url = f"{ORDERS}/{order['guid']}/checks/{check['guid']}/payments/{paid['checks'][0]['payments'][0]['guid']}"
+    assert assert_toast_error(client.patch(url, json={"tipAmount": None}, headers=headers), 400)["fieldName"] == \
+        "tipAmount"
