@@ -1,5 +1,4 @@
-"""Stateful flows for the fuzzer: orders built from a restaurant's real menu and moved through their life (Toast:
-create, price, add, discount, pay, tip, void, delivery; Toster: create, then status after status, or cancel)."""
+"""Stateful flows for the fuzzer: orders built from the real menus and moved through their life, step by step."""
 
 from decimal import Decimal
 

@@ -1,7 +1,6 @@
-"""A fuzzer that reaches the logic: every operation of every spec with generated parameters and bodies that use
-the world's real identifiers, mixed with stateful flows (Toast: create, add, discount, pay, tip, void, delivery;
-Toster: create and move through the statuses), a share of them made hostile. Every answer is checked: no 500, no
-status or body outside our specs, no stack trace in the answer or the log."""
+"""A fuzzer that reaches the logic: spec-driven requests with the world's real identifiers, plus stateful flows.
+
+Every answer is checked: no 500, no status or body outside our specs, no stack trace in the answer or the log."""
 
 import json
 import logging

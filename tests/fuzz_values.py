@@ -1,5 +1,4 @@
-"""Values for the fuzzer: instances of our specs' schemas filled with the world's real references, and the hostile
-values a careless or malicious client sends instead."""
+"""Values for the fuzzer: schema instances filled with the world's real references, and hostile values."""
 
 import string
 

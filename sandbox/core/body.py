@@ -1,5 +1,4 @@
-"""Reading request bodies safely: a hard size limit (chunked bodies included), bounded nesting, no lone
-surrogates; every refusal is an ApiError the provider renders in its own shape."""
+"""Reading request bodies safely: a hard size limit (chunked too), bounded nesting and no lone surrogates."""
 
 import json
 import re

@@ -1,6 +1,6 @@
-"""Where webhooks may be sent: loopback, plus the hosts the user lists (`webhook_hosts`), or anywhere when
-`webhook_any_host` is on. Checked when a subscription is made and again before every delivery, after DNS
-resolution, so that an exposed sandbox cannot be turned into a tool that reaches other hosts."""
+"""Where webhooks may go: loopback and the listed `webhook_hosts` (or anywhere), checked at subscription and delivery.
+
+An exposed sandbox must not become a tool that reaches other hosts, so delivery resolves the name again first."""
 
 import ipaddress
 import socket

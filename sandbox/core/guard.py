@@ -1,6 +1,4 @@
-"""The gate every request passes before routing: header sizes, the Host header (DNS rebinding), and for the control
-API the admin token and the refusal of cross-site writes. Refusals leave in the shape of the provider whose path
-was asked for."""
+"""The gate before routing: header and URL sizes, the Host header, the admin token and cross-site control writes."""
 
 import hmac
 import ipaddress

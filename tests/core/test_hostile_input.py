@@ -84,7 +84,8 @@ def test_orders_bulk_at_the_end_of_year_9999_is_400(client, headers):
     assert error["fieldName"] == "startDate"
 
 
-@pytest.mark.parametrize("body", ["[1]", '"text"', "1", "[" * 5000 + "]" * 5000])
+@pytest.mark.parametrize("body", ["[1]", '"text"', "1", "[" * 5000 + "]" * 5000],
+                         ids=["array", "string", "number", "deep"])
 def test_signature_verify_with_a_body_that_is_not_an_object(client, body):
     answer = client.post("/_sandbox/webhooks/verify",
                          json={"provider": "toast", "body": body, "secret": "s", "signature": "x"})
