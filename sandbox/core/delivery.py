@@ -63,7 +63,7 @@ class Dispatcher:
         self._stopping = threading.Event()
         self._thread = None
         self._sending = threading.Lock()
-        self._http = requests.Session()
+        self._http = egress.pinned_session(sandbox.config)
         sandbox.clock.subscribe(self._wake.set)
 
     def start(self):
@@ -144,8 +144,6 @@ class Dispatcher:
 
     def _send(self, job):
         started = time.perf_counter()
-        if refusal := egress.delivery_refusal(job.url, self.sandbox.config):
-            return None, None, refusal, started
         try:
             response = self._http.post(job.url, data=job.body.encode("utf-8"), headers=job.headers,
                                        allow_redirects=False,

@@ -6,6 +6,12 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
+
 from sandbox.core.errors import BadRequest
 from sandbox.core.guard import is_loopback
 
@@ -25,21 +31,58 @@ def check_subscription(url, config):
         raise BadRequest(HOST_REFUSED.format(host=parts.hostname), field="url")
 
 
-def delivery_refusal(url, config):
-    """Why a delivery to `url` may not be sent now (None when it may): the host's addresses, resolved now, must
-    all be loopback or listed, unless the host itself is listed or any host is allowed."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if config.webhook_any_host or _listed(host, config):
-        return None
+def pinned_session(config):
+    """A requests Session for deliveries: each connection resolves its host then, and connects to the address it
+    checked (so a name cannot resolve to an allowed address for the check and another one for the connection)."""
+    session = requests.Session()
+    if not config.webhook_any_host:
+        adapter = _PinnedAdapter(config)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+    return session
+
+
+def checked_address(host, port, config):
+    """The address to connect to for `host`; ValueError saying why when webhooks may not go there."""
+    if _listed(host, config):
+        return host
     try:
-        found = socket.getaddrinfo(host, parts.port or 80, proto=socket.IPPROTO_TCP)
+        found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
-        return UNRESOLVED.format(host=host, reason=exc)
-    for address in {entry[4][0] for entry in found}:
+        raise ValueError(UNRESOLVED.format(host=host, reason=exc)) from exc
+    addresses = [entry[4][0] for entry in found]
+    for address in addresses:
         if not (ipaddress.ip_address(address.split("%")[0]).is_loopback or _listed(address, config)):
-            return RESOLVES_ELSEWHERE.format(host=host, address=address)
-    return None
+            raise ValueError(RESOLVES_ELSEWHERE.format(host=host, address=address))
+    return addresses[0]
+
+
+def _pinned(connection_class, config):
+    class Pinned(connection_class):
+        def _new_conn(self):
+            try:
+                self._dns_host = checked_address(self.host, self.port, config)
+            except ValueError as exc:
+                raise NewConnectionError(self, str(exc)) from exc
+            return super()._new_conn()
+    return Pinned
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """Pools whose connections go only to checked addresses (TLS still verifies the host name)."""
+
+    def __init__(self, config):
+        self._config = config
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": type("PinnedHTTPPool", (HTTPConnectionPool,),
+                         {"ConnectionCls": _pinned(HTTPConnection, self._config)}),
+            "https": type("PinnedHTTPSPool", (HTTPSConnectionPool,),
+                          {"ConnectionCls": _pinned(HTTPSConnection, self._config)}),
+        }
 
 
 def _listed(host, config):

@@ -180,3 +180,28 @@ def test_the_banner_prints_credentials_unless_quiet():
     assert PARTNER["clientSecret"] in banner(loud, "http://127.0.0.1:8080")
     text = banner(quiet, "http://127.0.0.1:8080")
     assert "ready at http://127.0.0.1:8080" in text and PARTNER["clientSecret"] not in text and TOSTER_ALL not in text
+
+
+def test_delivery_connects_to_the_address_it_checked(client, monkeypatch):
+    """The name is resolved once per connection and that checked address is the one connected to, so an answer
+    that changes between the check and the connection (DNS rebinding) cannot redirect the delivery."""
+    receiver = Receiver()
+    asked = []
+    real = socket.getaddrinfo
+
+    def changing(host, *args, **kwargs):
+        if host == "localhost":
+            asked.append(host)
+            address = "127.0.0.1" if len(asked) == 1 else "0.0.0.0"
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, args[0] if args else 80))]
+        return real(host, *args, **kwargs)
+    try:
+        client.post("/api/webhooks", json={"url": f"http://localhost:{receiver.port}/hooks",
+                                           "events": ["customer.created"]}, headers=toster())
+        monkeypatch.setattr(socket, "getaddrinfo", changing)
+        client.post("/_sandbox/trigger", json={"event": "customer.created"})
+        client.post("/_sandbox/webhooks/flush")
+        assert len(receiver.requests) == 1 and asked == ["localhost"]
+        assert receiver.requests[0]["headers"]["Host"] == f"localhost:{receiver.port}"
+    finally:
+        receiver.stop()
