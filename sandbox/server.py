@@ -58,8 +58,9 @@ def serve(config):
         "timeout": 0,
         "graceful_timeout": 5,
         "loglevel": config.log_level,
-        # Above the sandbox's own limits (sandbox.core.guard), which answer in the provider's shape.
-        "limit_request_line": 0,
+        # At or above the sandbox's own limits (sandbox.core.guard), which answer in the provider's shape; 8190 is
+        # the longest request line gunicorn allows short of no limit at all.
+        "limit_request_line": 8190,
         "limit_request_fields": 400,
         "limit_request_field_size": 32768,
         "when_ready": when_ready,

@@ -12,7 +12,7 @@ from sandbox.core.errors import Forbidden, Unauthorized, error_class
 CONTROL_PREFIX = "/_sandbox"
 CONSOLE_PATH = "/_sandbox/console"
 TOKEN_HEADER = "X-Sandbox-Token"
-MAX_URL_BYTES = 16 * 1024
+MAX_URL_BYTES = 8000       # gunicorn refuses request lines over 8190 bytes itself
 MAX_HEADER_BYTES = 16 * 1024
 MAX_HEADERS_TOTAL = 64 * 1024
 MAX_HEADER_COUNT = 200
