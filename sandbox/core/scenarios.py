@@ -17,7 +17,6 @@ from sandbox.core.openapi import load_yaml
 from sandbox.core.rule_checks import check_rule
 
 
-
 @dataclass
 class Rule:
     id: str
