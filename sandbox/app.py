@@ -17,6 +17,7 @@ from sandbox.core.clock import parse_instant
 from sandbox.core.delivery import Dispatcher
 from sandbox.core.errors import ApiError, BadRequest, error_class
 from sandbox.core.fixtures import fixture_key, load_fixtures
+from sandbox.core.guard import Guard
 from sandbox.core.ids import IdFactory
 from sandbox.core.store import Store, World, WorldSettings
 from sandbox.core.templates import TEMPLATES, Data, Template
@@ -124,6 +125,7 @@ def create_app(config=None):
     app.add_url_rule("/", "dispatch", view, defaults={"path": ""}, methods=_ALL_METHODS)
     app.add_url_rule("/<path:path>", "dispatch", view, methods=_ALL_METHODS)
     app.register_error_handler(HTTPException, functools.partial(_http_error, sandbox))
+    app.before_request(functools.partial(Guard(config).check, sandbox))
     return app
 
 

@@ -2,9 +2,11 @@
 
 import argparse
 import json
+import os
 import sys
 
 from sandbox.config import load_config
+from sandbox.core.guard import TOKEN_HEADER
 from sandbox.core.openapi import SpecError
 
 
@@ -30,6 +32,16 @@ def build_parser():
                        help="switch a scenario preset on at start (repeatable)")
     serve.add_argument("--world-file", dest="world_file",
                        help="start the default world from a file saved with `pos-sandbox snapshot save`")
+    serve.add_argument("--admin-token", dest="admin_token",
+                       help="require this token on every control API call and the console (set it when exposed)")
+    serve.add_argument("--allowed-host", dest="allowed_hosts", action="append",
+                       help="a host name clients may use besides localhost and IP addresses (repeatable)")
+    serve.add_argument("--webhook-host", dest="webhook_hosts", action="append",
+                       help="a host webhooks may be sent to besides loopback (repeatable)")
+    serve.add_argument("--webhook-any-host", dest="webhook_any_host", action="store_true", default=None,
+                       help="let webhook subscriptions target any host")
+    serve.add_argument("--quiet", action="store_true", default=None,
+                       help="print only the address at start, not the world's credentials")
     _add_world_options(serve)
     seed = commands.add_parser("seed", help="print the seeded world as JSON (same seed and start, same bytes)")
     _add_world_options(seed)
@@ -40,7 +52,6 @@ def build_parser():
                                        "loyalty.awarded")
     trigger.add_argument("--restaurant", help="restaurant GUID (default: the world's first)")
     trigger.add_argument("--client", dest="client_id", help="partner clientId for partner_* events")
-    trigger.add_argument("--url", default="http://127.0.0.1:8080", help="the running sandbox")
     scenario = commands.add_parser("scenario", help="switch failure scenarios of a running sandbox on and off")
     actions = scenario.add_subparsers(dest="action", required=True)
     on = actions.add_parser("on", help="switch a preset on")
@@ -57,8 +68,10 @@ def build_parser():
     for parser_ in (save, load):
         parser_.add_argument("file")
         parser_.add_argument("--world", help="the world to save or load into (default: default)")
-    for parser_ in (on, off, actions.choices["list"], save, load):
+    for parser_ in (trigger, on, off, actions.choices["list"], save, load):
         parser_.add_argument("--url", default="http://127.0.0.1:8080", help="the running sandbox")
+        parser_.add_argument("--admin-token", dest="admin_token", default=os.environ.get("SANDBOX_ADMIN_TOKEN"),
+                             help="the running sandbox's admin token (default: $SANDBOX_ADMIN_TOKEN)")
     return parser
 
 
@@ -66,7 +79,8 @@ def _call(args, method, path, headers=None, **kwargs):
     """A control API call to the running sandbox, in the world `--world` names."""
     import requests
     world = getattr(args, "world", None)
-    headers = {**(headers or {}), **({"X-Sandbox-World": world} if world else {})}
+    headers = {**(headers or {}), **({"X-Sandbox-World": world} if world else {}),
+               **({TOKEN_HEADER: args.admin_token} if args.admin_token else {})}
     return requests.request(method, f"{args.url.rstrip('/')}/_sandbox{path}", timeout=60, headers=headers,
                             **kwargs)
 
@@ -126,7 +140,7 @@ def _trigger(args):
 
 def _overrides(args):
     keys = ("host", "port", "threads", "strict", "seed", "fixtures", "start_time", "history_days", "config",
-            "scenarios", "world_file")
+            "scenarios", "world_file", "admin_token", "allowed_hosts", "webhook_hosts", "webhook_any_host", "quiet")
     return {key: getattr(args, key, None) for key in keys}
 
 

@@ -9,6 +9,9 @@ from sandbox.core.clock import parse_instant
 from sandbox.core.openapi import load_yaml
 
 
+LIST_SETTINGS = ("scenarios", "allowed_hosts", "webhook_hosts")
+
+
 @dataclass(frozen=True)
 class Config:
     host: str = "127.0.0.1"
@@ -43,6 +46,11 @@ class Config:
     toster_retry_base: int = 60
     toster_retry_attempts: int = 5
     log_level: str = "info"
+    admin_token: str = None
+    allowed_hosts: tuple = field(default_factory=tuple)
+    webhook_hosts: tuple = field(default_factory=tuple)
+    webhook_any_host: bool = False
+    quiet: bool = False
 
     @property
     def start_instant(self):
@@ -87,6 +95,11 @@ class ConfigSchema(Schema):
     toster_retry_base = mf.Integer(validate=validate.Range(min=1))
     toster_retry_attempts = mf.Integer(validate=validate.Range(min=1, max=20))
     log_level = mf.String(validate=validate.OneOf(["debug", "info", "warning", "error"]))
+    admin_token = mf.String(allow_none=True, validate=validate.Length(min=8))
+    allowed_hosts = mf.List(mf.String())
+    webhook_hosts = mf.List(mf.String())
+    webhook_any_host = mf.Boolean()
+    quiet = mf.Boolean()
 
     @post_load
     def _build(self, data, **_):
@@ -95,8 +108,9 @@ class ConfigSchema(Schema):
                 parse_instant(data["start_time"])
             except ValueError as exc:
                 raise ValidationError(f"not an ISO-8601 instant: {exc}", "start_time") from exc
-        if "scenarios" in data:
-            data["scenarios"] = tuple(data["scenarios"])
+        for name in LIST_SETTINGS:
+            if name in data:
+                data[name] = tuple(data[name])
         return Config(**data)
 
 
@@ -105,7 +119,7 @@ def _from_environment(environ):
     for item in fields(Config):
         raw = environ.get(f"SANDBOX_{item.name.upper()}")
         if raw is not None:
-            values[item.name] = [s for s in raw.split(",") if s] if item.name == "scenarios" else raw
+            values[item.name] = [s for s in raw.split(",") if s] if item.name in LIST_SETTINGS else raw
     return values
 
 

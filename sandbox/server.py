@@ -6,10 +6,13 @@ from sandbox.app import create_app
 
 
 def banner(app, base_url):
-    """The lines printed at start: where the sandbox listens and the credentials of its default world."""
+    """The lines printed at start: where the sandbox listens and (unless quiet) the fake credentials of its
+    default world."""
     sandbox = app.extensions["sandbox"]
     world = sandbox.store.get(None)
     lines = [f"pos-sandbox is ready at {base_url}  (control API: {base_url}/_sandbox, seed {world.seed})"]
+    if sandbox.config.quiet:
+        return lines[0]
     for provider in sandbox.providers:
         credentials = provider.credentials(world) or {}
         for client in credentials.get("clients", []):
@@ -55,6 +58,11 @@ def serve(config):
         "timeout": 0,
         "graceful_timeout": 5,
         "loglevel": config.log_level,
+        # At or above the sandbox's own limits (sandbox.core.guard), which answer in the provider's shape; 8190 is
+        # the longest request line gunicorn allows short of no limit at all.
+        "limit_request_line": 8190,
+        "limit_request_fields": 400,
+        "limit_request_field_size": 32768,
         "when_ready": when_ready,
         "post_worker_init": post_worker_init,
     }

@@ -50,6 +50,9 @@ class LiveSandbox:
         self.app = app
         self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
+        token = app.extensions["sandbox"].config.admin_token
+        # Headers for control API calls (the admin token, when one is set).
+        self.control_headers = {"X-Sandbox-Token": token} if token else {}
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
 
@@ -81,6 +84,9 @@ def pytest_addoption(parser):
     group = parser.getgroup("pos_sandbox", "pos-sandbox: the defaults of every test's world")
     group.addoption("--pos-sandbox-url", help="use this running sandbox (a container, say) instead of starting one")
     parser.addini("pos_sandbox_url", "use this running sandbox instead of starting one")
+    group.addoption("--pos-sandbox-admin-token", help="the admin token of the sandbox at --pos-sandbox-url "
+                                                     "(default: $SANDBOX_ADMIN_TOKEN)")
+    parser.addini("pos_sandbox_admin_token", "the admin token of the sandbox at pos_sandbox_url")
     for name in WORLD_SETTINGS:
         flag = f"--pos-sandbox-{name.replace('_', '-')}"
         group.addoption(flag, dest=f"pos_sandbox_{name}", help=f"default {name} of each test's world")
@@ -136,7 +142,9 @@ def pos_sandbox_server(pytestconfig):
     """The session's sandbox: the one at --pos-sandbox-url, or one served in this process (per xdist worker)."""
     url = pytestconfig.getoption("pos_sandbox_url") or pytestconfig.getini("pos_sandbox_url")
     if url:
-        yield SandboxClient(url)
+        token = (pytestconfig.getoption("pos_sandbox_admin_token") or pytestconfig.getini("pos_sandbox_admin_token")
+                 or os.environ.get("SANDBOX_ADMIN_TOKEN"))
+        yield SandboxClient(url, admin_token=token)
         return
     with run_sandbox() as sandbox:
         yield sandbox
@@ -186,8 +194,12 @@ def pos_sandbox_app(request):
 
 @pytest.fixture
 def pos_sandbox_client(pos_sandbox_app):
-    """Flask's test client for `pos_sandbox_app`."""
-    return pos_sandbox_app.test_client()
+    """Flask's test client for `pos_sandbox_app` (it sends the admin token, when one is set, with every request)."""
+    client = pos_sandbox_app.test_client()
+    token = pos_sandbox_app.extensions["sandbox"].config.admin_token
+    if token:
+        client.environ_base["HTTP_X_SANDBOX_TOKEN"] = token
+    return client
 
 
 @pytest.fixture

@@ -199,7 +199,7 @@ def served_sandbox(*arguments, **environment):
                 break
         else:
             raise AssertionError("the sandbox did not start: " + "".join(banner))
-        for _ in range(4):
+        for _ in range(0 if "--quiet" in arguments else 4):
             banner.append(process.stdout.readline())
         # Keep reading what it prints, so that a full pipe never stalls the server.
         threading.Thread(target=process.stdout.read, daemon=True).start()

@@ -2,6 +2,8 @@
 socket: no input may produce a 5xx, and every answer must match our spec (status, content type, body, headers).
 Bounded: a fixed number of derandomized examples per operation."""
 
+from urllib.parse import urlsplit
+
 import pytest
 import requests
 import schemathesis
@@ -11,7 +13,9 @@ from schemathesis.config import SchemathesisConfig
 
 from helpers import HARBOR_DOWNTOWN, PARTNER, TOSTER_ALL
 from sandbox.app import create_app
+from sandbox.core.guard import is_loopback
 from sandbox.core.provider import load_spec
+from sandbox.core.webhooks import webhook_state
 from sandbox.testing import TEST_SETTINGS, LiveSandbox
 
 EXAMPLES = 12
@@ -87,3 +91,11 @@ def test_every_spec_is_covered():
                "toast-orders-v2.yaml", "toast-menus-v2.yaml", "toast-config-v2.yaml", "toster-v1.yaml",
                "sandbox-control-v1.yaml"}
     assert {spec.name for spec in SPECS} == covered
+
+
+def test_no_subscription_reaches_an_invented_host(live):
+    """The generated subscription URLs name hosts the fuzzer invents (`https://2vgsf9.example`): the egress
+    allow-list refuses them, so no webhook of the run could leave the machine."""
+    world = live.app.extensions["sandbox"].store.get(None)
+    hosts = {urlsplit(s.url).hostname or "" for s in webhook_state(world).subscriptions.values()}
+    assert all(is_loopback(host) for host in hosts), hosts

@@ -153,3 +153,49 @@ def test_scenario_flag_at_start():
         answer = requests.get(f"{base}/partners/v1/restaurants", timeout=5)
         assert answer.status_code == 503 and answer.headers["Retry-After"] == "30"
         assert requests.get(f"{base}/_sandbox/health", timeout=5).status_code == 200
+
+
+ADMIN_TOKEN = "cli-admin-token-7"
+
+
+@pytest.fixture(scope="module")
+def guarded():
+    with served_sandbox("--admin-token", ADMIN_TOKEN, "--quiet", "--history-days", "0") as served:
+        yield served
+
+
+def test_quiet_banner_and_the_cli_with_an_admin_token(guarded):
+    base, banner = guarded
+    assert f"ready at {base}" in banner and PARTNER["clientSecret"] not in banner
+    assert requests.get(f"{base}/_sandbox/health", timeout=5).status_code == 401
+    assert _cli("scenario", "list", "--url", base).returncode == 1
+    listed = _cli("scenario", "list", "--url", base, "--admin-token", ADMIN_TOKEN)
+    assert listed.returncode == 0 and json.loads(listed.stdout)["active"] == []
+    from_env = subprocess.run([sys.executable, "-m", "sandbox", "trigger", "menus_updated", "--url", base],
+                              capture_output=True, text=True, timeout=30,
+                              env={**os.environ, "SANDBOX_ADMIN_TOKEN": ADMIN_TOKEN})
+    assert from_env.returncode == 0, from_env.stdout + from_env.stderr
+    assert json.loads(from_env.stdout)["event"] == "menus_updated"
+
+
+def test_headers_over_gunicorn_defaults_answer_in_the_provider_shape(guarded):
+    base, _ = guarded
+    headers = {**_token_headers(base), "X-Padding": "a" * 10000}
+    fine = requests.get(f"{base}/restaurants/v1/restaurants/{HARBOR_DOWNTOWN}", headers=headers, timeout=5)
+    assert fine.status_code == 200
+    headers["X-Padding"] = "a" * 20000
+    refused = requests.get(f"{base}/restaurants/v1/restaurants/{HARBOR_DOWNTOWN}", headers=headers, timeout=5)
+    assert refused.status_code == 431 and refused.json()["status"] == 431
+    many = {f"X-Field-{n}": "v" for n in range(150)}
+    assert requests.get(f"{base}/api/orders", headers=many, timeout=5).json()["error"].startswith("Missing API key")
+    assert requests.get(f"{base}/api/orders?q=" + "a" * 7000, timeout=5).status_code == 401
+    long_url = requests.get(f"{base}/api/orders?q=" + "a" * 8100, timeout=5)
+    assert long_url.status_code == 414 and set(long_url.json()) == {"error", "details"}
+
+
+def test_chunked_body_over_the_limit_is_413_under_gunicorn(guarded):
+    base, _ = guarded
+    chunks = (b'{"a": "' + b"x" * 1_000_000 + b'"}' for _ in range(10))
+    answer = requests.post(f"{base}/_sandbox/clock", data=chunks, timeout=30,
+                           headers={"Content-Type": "application/json", "X-Sandbox-Token": ADMIN_TOKEN})
+    assert answer.status_code == 413 and "larger than" in answer.json()["error"]

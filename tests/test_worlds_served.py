@@ -232,7 +232,7 @@ class StalledReceiver:
 def _lying_body(base, world):
     """A Toast order POST that announces 100 bytes and sends 14, then waits."""
     connection = socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])))
-    connection.sendall(f"POST /orders/v2/orders HTTP/1.1\r\nHost: x\r\nX-Sandbox-World: {world}\r\n"
+    connection.sendall(f"POST /orders/v2/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Sandbox-World: {world}\r\n"
                        f"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"checks\": [1, "
                        .encode())
     return connection

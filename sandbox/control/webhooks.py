@@ -3,7 +3,7 @@
 import base64
 import json
 
-from sandbox.core import webhooks
+from sandbox.core import egress, webhooks
 from sandbox.core.clock import parse_instant
 from sandbox.core.errors import BadRequest, NotFound
 from sandbox.core.pipeline import Reply, unlocked
@@ -19,6 +19,7 @@ def list_subscriptions(ctx):
 
 def create_subscription(ctx):
     body = ctx.body
+    egress.check_subscription(body["url"], ctx.sandbox.config)
     subscription = webhooks.subscribe(ctx.world, body["provider"], body["url"], [body["eventCategory"]],
                                       body.get("secret"), ctx.world.clock.timestamp(),
                                       body.get("signing", "body+timestamp"))
@@ -31,6 +32,8 @@ def get_subscription(ctx):
 
 def update_subscription(ctx):
     subscription = webhooks.find_subscription(ctx.world, ctx.params["guid"])
+    if "url" in ctx.body:
+        egress.check_subscription(ctx.body["url"], ctx.sandbox.config)
     for name in ("url", "secret", "signing"):
         if name in ctx.body:
             setattr(subscription, name, ctx.body[name])
@@ -87,7 +90,8 @@ def _explain(expected, signature, candidates):
 def _toast_diagnosis(body, secret, signature, timestamp):
     """Why a Toast signature differs, tried against the mistakes receivers make most."""
     if timestamp is None:
-        timestamp = json.loads(body).get("timestamp") or ""
+        envelope = json.loads(body)
+        timestamp = str((envelope.get("timestamp") if isinstance(envelope, dict) else None) or "")
     expected = toast_signing.sign(body, secret, timestamp)
     if signature == expected:
         return True, expected, "The signature matches (body followed by timestamp)."
@@ -128,7 +132,7 @@ def verify(ctx):
                                                        body.get("timestamp"))
         else:
             valid, expected, reason = _toster_diagnosis(body["body"], body["secret"], body["signature"])
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise BadRequest(f"body is not JSON: {exc}", field="body") from exc
     return {"valid": valid, "expected": expected, "reason": reason}
 

@@ -10,7 +10,10 @@ def parse_instant(text):
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError as exc:
+        raise ValueError(f"{text} is outside the years a clock can show") from exc
 
 
 # The clock stays within years every date library handles (and every client can parse).

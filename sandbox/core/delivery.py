@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import requests
 
-from sandbox.core import webhooks
+from sandbox.core import egress, webhooks
 from sandbox.core.webhooks import ACTIVE, FAILURE, PAUSED, PENDING, STOPPED, SUCCESS
 
 log = logging.getLogger("sandbox.webhooks")
@@ -197,7 +197,8 @@ class Dispatcher:
     def _session(self):
         session = getattr(self._local, "session", None)
         if session is None:
-            session = self._local.session = requests.Session()
+            # Connects only to the address the allow-list check resolved (sandbox.core.egress).
+            session = self._local.session = egress.pinned_session(self.sandbox.config)
         return session
 
     def _send(self, job):

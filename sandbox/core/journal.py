@@ -10,7 +10,7 @@ BODY_KEPT = 4096
 # Entry ids increase across every world of the process, so entries of several worlds merge in order.
 _ENTRY_IDS = itertools.count(1)
 _SECRET_FIELDS = re.compile(r'("(?:clientSecret|accessToken|secret|refreshToken|idToken|key)"\s*:\s*")([^"]*)(")')
-_SECRET_HEADERS = {"authorization", "x-toster-signature", "toast-signature"}
+_SECRET_HEADERS = {"authorization", "x-toster-signature", "toast-signature", "x-sandbox-token"}
 
 
 def mask(value):

@@ -3,7 +3,7 @@
 import copy
 import re
 import threading
-from datetime import datetime
+from datetime import datetime, timezone
 
 import jsonschema_rs
 import yaml
@@ -46,8 +46,8 @@ def is_date_time(value):
     if text[-5] in "+-" and text[-3] != ":":
         text = f"{text[:-2]}:{text[-2:]}"
     try:
-        datetime.fromisoformat(text)
-    except ValueError:
+        datetime.fromisoformat(text).astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         return False
     return True
 
@@ -66,12 +66,25 @@ def is_date(value):
 FORMATS = {"date-time": is_date_time, "date": is_date}
 
 
+class _WholeNumber:
+    """The `x-whole-number` keyword of request schemas: JSON Schema counts 2.0 as an integer, but clients decoding
+    our answers into integer types would fail on it, so an integer field takes no fraction part, not even `.0`."""
+
+    def __init__(self, parent_schema, value, schema_path):
+        self.active = bool(value)
+
+    def validate(self, instance):
+        if self.active and isinstance(instance, float):
+            raise ValueError(f"{instance!r} is not an integer: write it without a fraction part")
+
+
 def compile_schema(schema, components):
     """A compiled validator for `schema` whose `#/components/...` references resolve in `components`."""
     root = dict(schema)
     root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     root["components"] = components
-    return jsonschema_rs.validator_for(root, formats=FORMATS, validate_formats=True)
+    return jsonschema_rs.validator_for(root, formats=FORMATS, validate_formats=True,
+                                       keywords={"x-whole-number": _WholeNumber})
 
 
 def field_path(parts):
@@ -122,12 +135,14 @@ def raise_invalid(problems):
 
 
 def _request_view(node, components):
-    """Copy of a schema tree in which read-only properties are no longer required."""
+    """Copy of a schema tree in which read-only properties are no longer required and integers take no `.0`."""
     if isinstance(node, list):
         return [_request_view(item, components) for item in node]
     if not isinstance(node, dict):
         return node
     view = {key: _request_view(value, components) for key, value in node.items()}
+    if "integer" in (node.get("type") if isinstance(node.get("type"), list) else [node.get("type")]):
+        view["x-whole-number"] = True
     if "required" in view:
         read_only = _read_only_names(node, components)
         if read_only:

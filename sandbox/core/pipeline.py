@@ -9,10 +9,11 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask import Response, request
-from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected
 
-from sandbox.core.errors import (ApiError, BadRequest, InternalError, NotImplementedOperation, PayloadTooLarge,
-                                 RequestTimeout, UnsupportedMediaType)
+from sandbox.core.body import parse_json, read_raw
+from sandbox.core.errors import (ApiError, BadRequest, InternalError, NotImplementedOperation, RequestTimeout,
+                                 UnsupportedMediaType)
 from sandbox.core.journal import mask_body, mask_headers
 from sandbox.core.store import DEFAULT_WORLD
 
@@ -174,15 +175,11 @@ def _read_raw_body(operation, config):
     # A world export is larger than any API body: the import operation has a limit of its own.
     limit = config.max_import_bytes if operation.extension("x-sandbox-large-body") else config.max_body_bytes
     request.max_content_length = limit
-    if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge(f"Request body is larger than {limit} bytes")
     connection = request.environ.get("gunicorn.socket") or request.environ.get("werkzeug.socket")
     if connection is not None:
         connection.settimeout(config.body_timeout)
     try:
-        return request.get_data(cache=True)
-    except RequestEntityTooLarge as exc:
-        raise PayloadTooLarge(f"Request body is larger than {limit} bytes") from exc
+        return read_raw(limit)
     except (OSError, ClientDisconnected) as exc:     # the socket's time limit ran out, or the client left
         if connection is not None:
             # What is left of the body must not be read as the next request: answer, then end the connection.
@@ -204,10 +201,7 @@ def _parse_body(operation, raw):
         return _NO_BODY
     if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
         raise UnsupportedMediaType(f"Content-Type must be application/json, not {request.mimetype or 'missing'}")
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"The request body is not valid JSON: {exc}") from exc
+    return parse_json(raw)
 
 
 def respond(sandbox, provider, operation, reply, strict=True):

@@ -14,10 +14,7 @@ from zoneinfo import ZoneInfo
 from sandbox.core.clock import parse_instant
 from sandbox.core.errors import BadRequest, NotFound
 from sandbox.core.openapi import load_yaml
-
-MATCH_KEYS = ("provider", "api", "operationId", "method", "path", "restaurant", "client", "key")
-FAULT_KEYS = ("status", "retryAfter", "message", "expireToken", "latencyMs", "hang", "drop", "empty", "truncate",
-              "malformed")
+from sandbox.core.rule_checks import check_rule
 
 
 @dataclass
@@ -105,10 +102,7 @@ class Scenarios:
 
     def add(self, raw, preset=None):
         """Activate one rule (a dict as the control API takes it); returns the Rule."""
-        unknown = sorted(set(raw.get("match", {})) - set(MATCH_KEYS)) + sorted(set(raw.get("fault", {}))
-                                                                               - set(FAULT_KEYS))
-        if unknown:
-            raise BadRequest(f"Unknown scenario fields: {', '.join(unknown)}", field=unknown[0])
+        check_rule(raw)
         rule = Rule(f"sc-{next(self._ids)}", dict(raw.get("match", {})), dict(raw["fault"]), raw.get("times"),
                     raw.get("probability"), raw.get("after", 0), _window(raw.get("window"),
                                                                           self._clock.timestamp()),

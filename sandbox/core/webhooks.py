@@ -4,6 +4,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sandbox.core.errors import BadRequest, Conflict, NotFound
+from sandbox.core.journal import mask_headers
 
 SUCCESS, PENDING, NOT_SENT, FAILURE = "Success", "Pending", "Not sent", "Failure"
 STATUSES = (SUCCESS, PENDING, NOT_SENT, FAILURE)
@@ -49,7 +50,7 @@ class Attempt:
 
     def to_dict(self):
         return {"number": self.number, "at": self.at, "statusCode": self.status_code, "error": self.error,
-                "latencyMs": self.latency_ms, "requestHeaders": self.request_headers,
+                "latencyMs": self.latency_ms, "requestHeaders": mask_headers(self.request_headers.items()),
                 "responseBody": self.response_body}
 
 

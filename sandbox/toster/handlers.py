@@ -1,6 +1,7 @@
 """Handlers of the Toster API: thin calls into the orders, fleet, people and insights modules."""
 
 from sandbox.core.clock import parse_instant
+from sandbox.core.egress import check_subscription
 from sandbox.core.errors import BadRequest
 from sandbox.core.pipeline import Reply
 from sandbox.core.webhooks import subscribe, webhook_state
@@ -203,6 +204,7 @@ def create_webhook(ctx):
     body = ctx.body
     if not body["events"]:
         raise BadRequest("events must name at least one event", field="events")
+    check_subscription(body["url"], ctx.sandbox.config)
     subscription = subscribe(ctx.world, "toster", body["url"], body["events"], body.get("secret"), _now(ctx),
                              signing="body")
     ident = ctx.world.ids.prefixed("whk")

@@ -4,6 +4,7 @@ and signed webhooks."""
 import re
 
 from sandbox.core.errors import Forbidden, Unauthorized
+from sandbox.core.journal import mask
 from sandbox.core.provider import Provider
 from sandbox.core.ratelimit import Limit
 from sandbox.toster import handlers
@@ -47,7 +48,9 @@ class TosterProvider(Provider):
             raise Forbidden(SCOPE_MISSING.format(scope=scope), details={"required_scope": scope})
 
     def caller(self, ctx):
-        return _presented_key(ctx)
+        """The key, masked: the journal and the console show who called without giving the key away."""
+        key = _presented_key(ctx)
+        return mask(key) if key else None
 
     def describe(self, ctx):
         request = super().describe(ctx)
