@@ -23,6 +23,7 @@ class Config:
     max_body_bytes: int = 1024 * 1024
     token_lifetime: int = 86400
     connection_delay: int = 0
+    toast_duplicate_external_id: str = "reject"
     scenarios: tuple = field(default_factory=tuple)
     journal_size: int = 10000
     rate_limits: bool = True
@@ -63,6 +64,7 @@ class ConfigSchema(Schema):
     max_body_bytes = mf.Integer(validate=validate.Range(min=1))
     token_lifetime = mf.Integer(validate=validate.Range(min=61))
     connection_delay = mf.Integer(validate=validate.Range(min=0))
+    toast_duplicate_external_id = mf.String(validate=validate.OneOf(["reject", "existing", "allow"]))
     scenarios = mf.List(mf.String())
     journal_size = mf.Integer(validate=validate.Range(min=1))
     rate_limits = mf.Boolean()

@@ -73,6 +73,7 @@ def handle(sandbox, provider, operation, path_params):
             if provider.simulated and sandbox.config.rate_limits:
                 verdict = sandbox.rate_limiter.check(provider.rate_limits(ctx))
             reply = _run(ctx, provider, operation, path_params)
+            response = sandbox.faults.after_commit(ctx, rule, provider, reply)   # commit-then-fail rules
     except RateLimited as error:
         verdict = error.verdict
         reply = error_reply(provider, error, request_id)

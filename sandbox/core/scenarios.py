@@ -17,7 +17,9 @@ from sandbox.core.openapi import load_yaml
 
 MATCH_KEYS = ("provider", "api", "operationId", "method", "path", "restaurant", "client", "key")
 FAULT_KEYS = ("status", "retryAfter", "message", "expireToken", "latencyMs", "hang", "drop", "empty", "truncate",
-              "malformed")
+              "malformed", "commitThen")
+# What a commit-then-fail fault answers with once the write is applied (one of the first three is needed).
+COMMIT_THEN_KEYS = ("status", "hang", "drop", "retryAfter", "message")
 
 
 @dataclass
@@ -107,6 +109,11 @@ class Scenarios:
         """Activate one rule (a dict as the control API takes it); returns the Rule."""
         unknown = sorted(set(raw.get("match", {})) - set(MATCH_KEYS)) + sorted(set(raw.get("fault", {}))
                                                                                - set(FAULT_KEYS))
+        then = raw.get("fault", {}).get("commitThen", {"drop": True})
+        if not isinstance(then, dict) or not set(then) & set(COMMIT_THEN_KEYS[:3]):
+            unknown.append("commitThen")
+        elif set(then) - set(COMMIT_THEN_KEYS):
+            unknown.append(f"commitThen.{sorted(set(then) - set(COMMIT_THEN_KEYS))[0]}")
         if unknown:
             raise BadRequest(f"Unknown scenario fields: {', '.join(unknown)}", field=unknown[0])
         rule = Rule(f"sc-{next(self._ids)}", dict(raw.get("match", {})), dict(raw["fault"]), raw.get("times"),

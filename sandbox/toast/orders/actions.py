@@ -8,7 +8,7 @@ from sandbox.core.errors import BadRequest, Conflict, NotFound
 from sandbox.core.events import record
 from sandbox.toast.access import is_guid
 from sandbox.toast.dates import business_date
-from sandbox.toast.orders import errors
+from sandbox.toast.orders import errors, external
 from sandbox.toast.orders.build import Builder
 from sandbox.toast.orders.pricing import cents, price_order
 
@@ -100,7 +100,20 @@ class OrderDesk:
                  "applicableSelections": selection_refs if d.selection_type == "ITEM" else []}
                 for d in self.catalog.discounts.values() if d.active]
 
+    def _taken(self, ids, replay=True):
+        """The order holding one of `ids` (replayed in `existing` mode); 409 in `reject` mode or without replay."""
+        mode = self.ctx.sandbox.config.toast_duplicate_external_id
+        return external.refuse_taken(self.book, self.restaurant.guid, ids,
+                                     "reject" if mode == "existing" and not replay else mode)
+
+    def get(self, key):
+        """GET /orders/{guid}: the order by GUID or by its externalId."""
+        return external.find_order(self.book, self.restaurant.guid, key).to_dict(self.now)
+
     def create(self, body):
+        holder = self._taken(external.order_ids(body))
+        if holder is not None:
+            return self.book.orders[holder].to_dict(self.now)
         builder = self.builder()
         order, payments = builder.order(body, None)
         order.display_number = self.book.next_display_number(self.restaurant.guid, order.business_date)
@@ -115,8 +128,11 @@ class OrderDesk:
     def add_selections(self, order_guid, check_guid, bodies):
         order = self._changeable(order_guid)
         check = self._check(order, check_guid)
+        ids = external.selection_ids(bodies)
+        self._taken(ids, replay=False)
         builder = self.builder()
         check.selections.extend(builder.selection(raw, f"[{i}]") for i, raw in enumerate(bodies))
+        self.book.index_external_ids(order, [(external_id, kind) for external_id, kind, _ in ids])
         return self.changed(order)
 
     def add_check_discounts(self, order_guid, check_guid, bodies):

@@ -21,8 +21,7 @@ def price_order(ctx):
 
 
 def get_order(ctx):
-    desk = _desk(ctx)
-    return desk.find(ctx.params["guid"]).to_dict(desk.now)
+    return _desk(ctx).get(ctx.params["guid"])
 
 
 def orders_bulk(ctx):
