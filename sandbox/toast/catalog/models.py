@@ -59,6 +59,7 @@ class Discount:
     percentage: Decimal = None
     amount: Decimal = None
     active: bool = True
+    promo_codes: list = field(default_factory=list)   # [{"guid", "code", "name", "usageType"}]: codes unlock it
 
 
 @dataclass

@@ -62,7 +62,10 @@ def build_catalog(ids, shared, template, restaurant_guid, seeded_at):
     for raw in template.get("discounts", []):
         discount = Discount(ids.guid(), raw["name"], raw["type"], raw["selectionType"],
                             Decimal(str(raw["percentage"])) if "percentage" in raw else None,
-                            _money(raw["amount"]) if "amount" in raw else None)
+                            _money(raw["amount"]) if "amount" in raw else None,
+                            promo_codes=[{"guid": ids.guid(), "code": code["code"], "name": code["name"],
+                                          "usageType": code.get("usageType", "MULTI_USE")}
+                                         for code in raw.get("promoCodes", [])])
         catalog.discounts[discount.guid] = discount
     for raw in template.get("serviceCharges", []):
         charge = ServiceCharge(ids.guid(), raw["name"], raw["type"],

@@ -84,21 +84,27 @@ class OrderDesk:
 
     def quote(self, body):
         """POST /prices: the priced order with null GUIDs; nothing is stored and no number is used up."""
-        order, _ = self.builder(persist=False).order(body, None)
+        builder = self.builder(persist=False)
+        order, payments = builder.order(body, None)
+        for check, raw, field in payments:          # checked like the real thing (references, amounts), not kept
+            builder.payment(raw, order, check, field)
         price_order(order, self.catalog)
         return order.to_dict(self.now)
 
     def applicable_discounts(self, body):
-        """Every active discount of the restaurant, with the checks or selections of `body.order` it could apply to."""
+        """Active discounts of the restaurant with the checks or selections of `body.order` they could apply to: with
+        a `promoCode`, only the discounts that code unlocks; without one, only those that need no code."""
         checks = (body.get("order") or {}).get("checks") or []
         check_refs = [{"guid": c.get("guid"), "entityType": "Check", "externalId": c.get("externalId")}
                       for c in checks]
         selection_refs = [{"guid": s.get("guid"), "entityType": "MenuItemSelection", "externalId": s.get("externalId")}
                           for c in checks for s in c.get("selections") or []]
+        code = (body.get("promoCode") or "").strip().upper()
         return [{"discount": {"guid": d.guid, "entityType": "Discount"},
                  "applicableChecks": check_refs if d.selection_type == "CHECK" else [],
                  "applicableSelections": selection_refs if d.selection_type == "ITEM" else []}
-                for d in self.catalog.discounts.values() if d.active]
+                for d in self.catalog.discounts.values()
+                if d.active and (code in {p["code"].upper() for p in d.promo_codes} if code else not d.promo_codes)]
 
     def _taken(self, ids, replay=True):
         """The order holding one of `ids` (replayed in `existing` mode); 409 in `reject` mode or without replay."""
@@ -202,8 +208,11 @@ class OrderDesk:
             info.employee_guid = body["deliveryEmployee"].lower()
         return self.changed(order)
 
-    def void(self, order_guid):
+    def void(self, order_guid, body):
+        """POST /void: only with `selections.voidAll` and `payments.voidAll` both true, and only OTHER payments."""
         order = self._changeable(order_guid)
+        if not all(((body or {}).get(part) or {}).get("voidAll") is True for part in ("selections", "payments")):
+            raise BadRequest(errors.VOID_ALL_REQUIRED, field="selections.voidAll")
         if any(p.type != "OTHER" for p in order.payments):
             raise BadRequest(errors.VOID_NOT_OTHER)
         day = business_date(self.now, self.restaurant)

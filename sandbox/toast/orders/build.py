@@ -1,9 +1,10 @@
 """Turn request bodies into orders, checks, selections, discounts, charges and payments, checked against the menu."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from sandbox.core.clock import parse_instant
-from sandbox.core.errors import BadRequest, PayloadTooLarge
+from sandbox.core.errors import BadRequest, NotFound, PayloadTooLarge
 from sandbox.toast.access import is_guid
 from sandbox.toast.dates import business_date, closeout
 from sandbox.toast.orders import errors
@@ -12,6 +13,10 @@ from sandbox.toast.orders.models import (AppliedDiscount, AppliedServiceCharge, 
 from sandbox.toast.orders.pricing import cents
 
 MAX_CHECKS = 30
+# E-mail addresses the orders API takes: at most 53 characters of a-z, A-Z, 0-9 and _, prefix@domain. Dots and
+# hyphens are taken as separators (every domain needs a dot; judgement), anything else is refused.
+MAX_EMAIL = 53
+EMAIL = re.compile(r"^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*@[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*\.[A-Za-z0-9_]+$")
 API_PAYMENT_TYPES = ("OTHER", "CASH")
 # Orders promised this far ahead (or more) wait as FUTURE orders instead of going to the kitchen.
 FUTURE_AFTER_SECONDS = 2 * 3600
@@ -22,6 +27,11 @@ def _decimal(value, field):
         return Decimal(str(value))
     except InvalidOperation as exc:
         raise BadRequest(f"{field}: not a number", field=field) from exc
+
+
+def stored_phone(phone):
+    """A phone number as the platform stores it: its digits only (`555-555-5555` -> `5555555555`)."""
+    return re.sub(r"\D", "", phone) if phone else phone
 
 
 def _instant(text):
@@ -55,7 +65,7 @@ class Builder:
             return None
         found = collection.get(guid)
         if found is None:
-            raise BadRequest(errors.NOT_FOUND_REFERENCE.format(entity=entity, guid=guid), field=field)
+            raise NotFound(errors.NOT_FOUND_REFERENCE.format(entity=entity, guid=guid), field=field)
         return found
 
     def _item(self, reference, field):
@@ -66,8 +76,8 @@ class Builder:
             return self._lookup(self.catalog.menu_items, reference, "MenuItem", field)
         item = self.catalog.item_by_multi_location_id(reference["multiLocationId"])
         if item is None:
-            raise BadRequest(errors.NOT_FOUND_REFERENCE.format(entity="MenuItem",
-                                                              guid=reference["multiLocationId"]), field=field)
+            raise NotFound(errors.NOT_FOUND_REFERENCE.format(entity="MenuItem", guid=reference["multiLocationId"]),
+                           field=field)
         return item
 
     # Pieces ---------------------------------------------------------------------------------------------------
@@ -87,6 +97,8 @@ class Builder:
         price = item.price
         if body.get("externalPriceAmount") is not None:
             price = cents(_decimal(body["externalPriceAmount"], f"{field}.externalPriceAmount"))
+            if price < 0:
+                raise BadRequest(errors.NEGATIVE_PRICE.format(item=item.guid), field=f"{field}.externalPriceAmount")
         selection = Selection(self.new_guid(), item.guid, item.multi_location_id, item.group_guid, item.name, price,
                               quantity, item.sales_category_guid, item.plu, self.now, list(item.tax_rate_guids),
                               external_id=body.get("externalId"))
@@ -170,8 +182,11 @@ class Builder:
             raise BadRequest(errors.FIRST_NAME_EMPTY, field=f"{field}.firstName")
         if required and not (body.get("phone") or "").strip():
             raise BadRequest(errors.PHONE_EMPTY, field=f"{field}.phone")
-        return Customer(self.new_guid(), body.get("firstName"), body.get("lastName"), body.get("phone"),
-                        body.get("email"))
+        email = body.get("email")
+        if email is not None and not (len(email) <= MAX_EMAIL and EMAIL.match(email)):
+            raise BadRequest(errors.EMAIL_INVALID.format(limit=MAX_EMAIL), field=f"{field}.email")
+        return Customer(self.new_guid(), body.get("firstName"), body.get("lastName"), stored_phone(body.get("phone")),
+                        email)
 
     def _delivery(self, body):
         if not body or not (body.get("address1") or "").strip():

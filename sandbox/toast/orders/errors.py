@@ -32,3 +32,8 @@ PAYMENT_DATE_REQUIRED = "One of paidBusinessDate, refundBusinessDate or voidBusi
 PAYMENT_DATE_ONE = "Only one of paidBusinessDate, refundBusinessDate or voidBusinessDate can be given"
 EXTERNAL_ID_TAKEN = "{kind} externalId {external_id} is already used by order {guid} at this restaurant"
 EXTERNAL_ID_REPEATED = "{kind} externalId {external_id} appears more than once in the request"
+NEGATIVE_PRICE = "Item ({item}) cannot have a negative price"
+EMAIL_INVALID = ("Customer email must be at most {limit} characters of a-z, A-Z, 0-9 and _ in the form "
+                 "prefix@domain")
+VOID_ALL_REQUIRED = "Voiding an order needs selections.voidAll and payments.voidAll, both true"
+START_TOO_EARLY = "startDate must be after 2015-12-01T00:00:00.000+0000"

@@ -80,7 +80,7 @@ def update_delivery(ctx):
 
 
 def void_order(ctx):
-    return _desk(ctx).void(ctx.params["orderGuid"])
+    return _desk(ctx).void(ctx.params["orderGuid"], ctx.body)
 
 
 OPERATIONS = {
