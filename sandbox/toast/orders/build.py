@@ -20,6 +20,18 @@ EMAIL = re.compile(r"^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*@[A-Za-z0-9_]+([.-][A-Za-
 API_PAYMENT_TYPES = ("OTHER", "CASH")
 # Orders promised this far ahead (or more) wait as FUTURE orders instead of going to the kitchen.
 FUTURE_AFTER_SECONDS = 2 * 3600
+# When an ASAP order is expected ready without a requiredPrepTime (judgement: 15 min take-out, 30 min delivery).
+DEFAULT_PREP_SECONDS = {"TAKE_OUT": 900, "DELIVERY": 1800}
+PREP_TIME = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
+
+
+def prep_seconds(text):
+    """Seconds of an ISO-8601 `requiredPrepTime`; 400 unless it is above zero and in steps of five minutes."""
+    match = PREP_TIME.match(text) if isinstance(text, str) else None
+    seconds = (int(match[1] or 0) * 3600 + int(match[2] or 0) * 60 + int(match[3] or 0)) if match else 0
+    if seconds <= 0 or seconds % 300:
+        raise BadRequest(errors.PREP_TIME_INVALID, field="requiredPrepTime")
+    return seconds
 
 
 def _decimal(value, field):
@@ -126,7 +138,10 @@ class Builder:
             chosen.append(Selection(self.new_guid(), option.guid, option.multi_location_id, group_guid, option.name,
                                     option.price, quantity, item.sales_category_guid, None, self.now,
                                     list(option.tax_rate_guids), external_id=raw.get("externalId"),
-                                    is_modifier=True))
+                                    is_modifier=True,
+                                    pre_modifier_guid=self._optional(self.catalog.named["preModifiers"],
+                                                                     raw.get("preModifier"), "PreModifier",
+                                                                     f"{where}.preModifier")))
         for group_guid, count in counts.items():
             group = self.catalog.modifier_groups[group_guid]
             if not group.min_selections <= count <= group.max_selections:
@@ -223,7 +238,13 @@ class Builder:
                       number_of_guests=body.get("numberOfGuests"), channel_guid=body.get("channelGuid"),
                       approval_status="FUTURE" if promised and promised - self.now >= FUTURE_AFTER_SECONDS
                       else "APPROVED")
-        order.estimated_fulfillment = promised or self.now + (1800 if dining.behavior == "DELIVERY" else 900)
+        prep = body.get("requiredPrepTime")
+        order.required_prep_time = prep
+        if dining.behavior != "DINE_IN":
+            order.estimated_fulfillment = promised or self.now + (prep_seconds(prep) if prep else
+                                                                  DEFAULT_PREP_SECONDS.get(dining.behavior, 900))
+        elif prep:
+            prep_seconds(prep)
         order.revenue_center_guid = self._optional(self.catalog.revenue_centers, body.get("revenueCenter"),
                                                    "RevenueCenter", "revenueCenter")
         order.table_guid = self._optional(self.catalog.tables, body.get("table"), "Table", "table")
