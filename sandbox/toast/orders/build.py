@@ -1,7 +1,9 @@
 """Turn request bodies into orders, checks, selections, discounts, charges and payments, checked against the menu."""
 
 import re
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from sandbox.core.clock import parse_instant
 from sandbox.core.errors import BadRequest, NotFound, PayloadTooLarge
@@ -58,6 +60,7 @@ class Builder:
         self.catalog = catalog
         self.now = now
         self.new_guid = new_guid
+        self.priced_at = now              # time-specific prices follow the order's time (set by `order`)
 
     # References -----------------------------------------------------------------------------------------------
 
@@ -106,7 +109,8 @@ class Builder:
         quantity = _decimal(body.get("quantity", 1), f"{field}.quantity")
         if quantity <= 0:
             raise BadRequest(errors.QUANTITY_POSITIVE, field=f"{field}.quantity")
-        price = item.price
+        price = item.price_at(datetime.fromtimestamp(self.priced_at, ZoneInfo(self.restaurant.time_zone))) \
+            if item.time_prices else item.price
         if body.get("externalPriceAmount") is not None:
             price = cents(_decimal(body["externalPriceAmount"], f"{field}.externalPriceAmount"))
             if price < 0:
@@ -232,6 +236,7 @@ class Builder:
         opened = _instant(body.get("openedDate")) or self.now
         promised = _instant(body.get("promisedDate"))
         day = business_date(promised or opened, self.restaurant)
+        self.priced_at = promised or opened
         order = Order(self.new_guid(), self.restaurant.guid, dining.guid, dining.behavior, opened, self.now,
                       self.now, day, closeout(day, self.restaurant), display_number,
                       promised=promised, external_id=body.get("externalId"),
