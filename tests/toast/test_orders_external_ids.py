@@ -114,9 +114,11 @@ def test_guide_look_up_before_retry_passes_commit_then_fail(client, headers, har
     answer = careful_client(client, headers, body)
     assert answer.status_code == 200 and answer.json["externalId"] == "SHOP:careful-1"
     assert len(_with_external_id(client, headers, "SHOP:careful-1")) == 1
-    journal = client.get("/_sandbox/requests?operationId=ordersPost").json
-    entries = journal["requests"] if isinstance(journal, dict) else journal
-    assert [e["status"] for e in entries] == [503]
+    # The journal shows what the client saw: one POST, answered 503, and the lookup that found the order.
+    posts = client.get("/_sandbox/requests?operationId=ordersPost").json["requests"]
+    assert [(e["status"], e["scenario"] is not None) for e in posts] == [(503, True)]
+    lookups = client.get("/_sandbox/requests?operationId=ordersGuidGet").json["requests"]
+    assert [e["status"] for e in lookups] == [200]
 
 
 def test_blind_retry_after_commit_then_fail_is_caught(client, headers, harbor):
@@ -162,3 +164,14 @@ def test_commit_then_drop_on_a_real_socket_still_stores_the_order():
         connection.close()
     found = client.get(f"{ORDERS}/SHOP:dropped", headers=headers)
     assert found.status_code == 200
+
+
+def test_commit_then_hang_keeps_the_order_and_lists_the_rule(client, headers, harbor):
+    rule = {"match": {"operationId": "ordersPost"}, "fault": {"commitThen": {"hang": 0.05}}, "times": 1}
+    assert client.post("/_sandbox/scenarios", json=rule).status_code == 201
+    listed = client.get("/_sandbox/scenarios").json
+    assert listed["active"][0]["fault"] == {"commitThen": {"hang": 0.05}} and "commit-then-fail" in listed["presets"]
+    # Under the in-process client there is no socket to drop: the hang ends in a 502 with Connection: close.
+    answer = client.post(ORDERS, json=_order(harbor, "SHOP:hung"), headers=headers)
+    assert answer.status_code == 502 and answer.headers["Connection"] == "close"
+    assert client.get(f"{ORDERS}/SHOP:hung", headers=headers).status_code == 200

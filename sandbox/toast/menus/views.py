@@ -40,7 +40,8 @@ def _item(catalog, item, position):
         "modifierGroupReferences": [catalog.modifier_groups[g].reference_id for g in item.modifier_group_guids],
         "eligiblePaymentAssistancePrograms": [],
         "allergens": [{"guid": catalog.allergens[code], "code": code, "groupGuid": None, "groupCode": None,
-                       "presenceType": "CONTAINS"} for code in item.allergens], "length": None, "height": None, "width": None,
+                       "presenceType": "CONTAINS"} for code in item.allergens],
+        "length": None, "height": None, "width": None,
         "dimensionUnitOfMeasure": None, "weight": None, "weightUnitOfMeasure": None, "images": [],
         "guestCount": None, "catalogProductInfo": None, "isComboParent": False,
     }
