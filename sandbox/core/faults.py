@@ -60,7 +60,8 @@ class Faults:
         """Commit-then-fail: once the handler has applied a write successfully, answer with the rule's `commitThen`
         fault (a status, a hang or a dropped connection) instead of the result; None leaves the reply alone."""
         then = rule.fault.get("commitThen") if rule is not None else None
-        if then is None or not 200 <= getattr(reply, "status", 200) < 300:
+        status = getattr(reply, "status_code", None) or getattr(reply, "status", 200)     # a Response or a Reply
+        if then is None or not 200 <= status < 300:
             return None
         return self._answer(ctx, then, provider)
 
