@@ -30,6 +30,7 @@ class Config:
     world_file: str = None
     token_lifetime: int = 86400
     connection_delay: int = 0
+    toast_duplicate_external_id: str = "reject"
     scenarios: tuple = field(default_factory=tuple)
     journal_size: int = 10000
     rate_limits: bool = True
@@ -79,6 +80,7 @@ class ConfigSchema(Schema):
     world_file = mf.String(allow_none=True)
     token_lifetime = mf.Integer(validate=validate.Range(min=61))
     connection_delay = mf.Integer(validate=validate.Range(min=0))
+    toast_duplicate_external_id = mf.String(validate=validate.OneOf(["reject", "existing", "allow"]))
     scenarios = mf.List(mf.String())
     journal_size = mf.Integer(validate=validate.Range(min=1))
     rate_limits = mf.Boolean()

@@ -20,6 +20,8 @@ RESTAURANTS = [r["guid"] for r in FIXTURES["toast"]["restaurants"]]
 HARBOR_DOWNTOWN, HARBOR_SEAPORT, MESA = RESTAURANTS
 HARBOR_GROUP, MESA_GROUP = (g["guid"] for g in FIXTURES["toast"]["managementGroups"])
 LOGIN = "/authentication/v1/authentication/login"
+# The body POST /orders/{guid}/void needs (the orders spec: both voidAll true).
+VOID_ALL = {"selections": {"voidAll": True}, "payments": {"voidAll": True}}
 
 
 def login(client, credentials=PARTNER):

@@ -51,8 +51,21 @@ class Faults:
 
     def apply(self, ctx, rule, provider):
         """Return a Response that ends the request, raise the ApiError to answer with, or return None to let the
-        request go on (after any latency)."""
-        fault = rule.fault
+        request go on (after any latency; a commit-then-fail rule lets it go on and answers in `after_commit`)."""
+        if "commitThen" in rule.fault:
+            return None
+        return self._answer(ctx, rule.fault, provider)
+
+    def after_commit(self, ctx, rule, provider, reply):
+        """Commit-then-fail: once the handler has applied a write successfully, answer with the rule's `commitThen`
+        fault (a status, a hang or a dropped connection) instead of the result; None leaves the reply alone."""
+        then = rule.fault.get("commitThen") if rule is not None else None
+        status = getattr(reply, "status_code", None) or getattr(reply, "status", 200)     # a Response or a Reply
+        if then is None or not 200 <= status < 300:
+            return None
+        return self._answer(ctx, then, provider)
+
+    def _answer(self, ctx, fault, provider):
         delay = self._scenarios.latency(fault)
         if delay:
             self._release.wait(delay)

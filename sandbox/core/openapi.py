@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import jsonschema_rs
 import yaml
 
+from sandbox.core.coercion import coerce_scalars
 from sandbox.core.errors import BadRequest
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -111,8 +112,14 @@ def _specific(error):
     return [specific for sub in telling[0] for specific in _specific(sub)]
 
 
-def collect_errors(validator, instance):
-    """Every validation error as `(field path, sentence)`, in document order."""
+def _own_message(name, messages):
+    """The provider's own sentence for a missing field (`messages` maps field-path endings to sentences)."""
+    return next((text for ending, text in messages.items() if name == ending or name.endswith(f".{ending}")), None)
+
+
+def collect_errors(validator, instance, messages=None):
+    """Every validation error as `(field path, sentence)`, in document order; `messages` gives the provider's own
+    sentences for missing fields."""
     problems = []
     for error in (specific for top in validator.iter_errors(instance) for specific in _specific(top)):
         path = list(error.instance_path)
@@ -120,18 +127,21 @@ def collect_errors(validator, instance):
         if isinstance(error.kind, jsonschema_rs.ValidationErrorKind.Required) and missing is not None:
             path.append(missing)
             name = field_path(path)
-            problems.append((name, f"{name} is required"))
+            problems.append((name, _own_message(name, messages or {}) or f"{name} is required"))
         else:
             name = field_path(path)
             problems.append((name, f"{name}: {error.message}" if name else error.message))
     return problems
 
 
-def raise_invalid(problems):
-    """Turn collected `(field, sentence)` problems into one 400 that names every field."""
+def raise_invalid(problems, own=()):
+    """Turn collected `(field, sentence)` problems into one 400 that names every field; when every sentence is one
+    of the provider's `own`, they are the message as they stand and each is listed in `errors`."""
     text = "; ".join(sentence for _, sentence in problems)
     sub = [BadRequest(sentence, field=name or None) for name, sentence in problems]
-    raise BadRequest(f"Invalid request: {text}", field=problems[0][0] or None, errors=sub if len(sub) > 1 else ())
+    plain = all(sentence in own for _, sentence in problems)
+    raise BadRequest(text if plain else f"Invalid request: {text}", field=problems[0][0] or None,
+                     errors=sub if len(sub) > 1 or plain else ())
 
 
 def _request_view(node, components):
@@ -293,7 +303,10 @@ class Operation:
         """Check a parsed JSON body against the request view of the schema; 400 naming every bad field."""
         if self._body_validator is None or self._body_validator.is_valid(body):
             return
-        raise_invalid(collect_errors(self._body_validator, body))
+        if self.spec.coerce_scalars and coerce_scalars(self._body_validator, body):
+            return
+        messages = self.spec.required_messages
+        raise_invalid(collect_errors(self._body_validator, body, messages), set(messages.values()))
 
     def response_problems(self, status, body):
         """What is wrong with a response body for `status`, as `(field, message)` pairs (empty if it conforms)."""
@@ -336,6 +349,9 @@ class Spec:
         if not self.base_path.startswith("/"):
             raise SpecError(f"{name}: servers[0].url must be a base path such as /orders/v2")
         self.components = self.doc.get("components", {})
+        # Provider habits a spec can declare: lenient scalars (Jackson) and its own sentences for missing fields.
+        self.coerce_scalars = bool(self.doc.get("x-sandbox-coerce-scalars"))
+        self.required_messages = self.doc.get("x-sandbox-required-messages") or {}
         self.request_components = _request_view(copy.deepcopy(self.components), self.components)
         self.operations = []
         for path, path_item in (self.doc.get("paths") or {}).items():

@@ -83,6 +83,9 @@ def handle(sandbox, provider, operation, path_params):
             else:
                 with world.lock:
                     reply = _run(ctx, provider, operation, path_params, raw, handler)
+            if isinstance(reply, tuple):
+                reply, verdict = reply
+            response = world.faults.after_commit(ctx, rule, provider, reply)   # commit-then-fail rules
     except ApiError as error:
         verdict = getattr(error, "verdict", None)    # a 429's, or the limits counted before the error
         reply = error_reply(provider, error, request_id)
@@ -92,8 +95,6 @@ def handle(sandbox, provider, operation, path_params):
     if response is None and isinstance(reply, Response):
         response = reply        # a page, not JSON (the control API's console)
     if response is None:
-        if isinstance(reply, tuple):
-            reply, verdict = reply
         if verdict is not None:
             reply.headers.extend(provider.rate_limit_headers(verdict))
         response = respond(sandbox, provider, operation, reply, strict=rule is None)

@@ -41,8 +41,10 @@ def seed_toast(world, fixtures, seeded_at):
         for guid in raw.get("restaurants", []):
             connected_at = seeded_at - rng.randrange(60, 400) * _DAY
             contact = people.person()["email"]
+            refs = raw.get("externalRefs", {}).get(guid, {})
             state.connections[(client.client_id, guid)] = Connection(client.client_id, guid, connected_at,
-                                                                     connected_at, contact)
+                                                                     connected_at, contact, refs.get("group"),
+                                                                     refs.get("restaurant"))
     for raw in data.get("webhooks", []):
         subscribe(world, "toast", raw["url"], [raw["eventCategory"]], raw.get("secret"), seeded_at,
                   raw.get("signing", "body+timestamp"))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from helpers import HARBOR_DOWNTOWN, MESA, RESTAURANTS, advance, assert_toast_error, login, toast_headers
+from helpers import HARBOR_DOWNTOWN, MESA, RESTAURANTS, VOID_ALL, advance, assert_toast_error, login, toast_headers
 
 pytestmark = pytest.mark.pos_sandbox(history_days=30)
 BULK = "/orders/v2/ordersBulk"
@@ -129,7 +129,7 @@ def test_voided_payments_are_listed_by_void_date(client, headers, harbor):
     check = order["checks"][0]
     paid = client.post(f"/orders/v2/orders/{order['guid']}/checks/{check['guid']}/payments",
                        json=[{"type": "OTHER", "amount": 3.75, "tipAmount": 0}], headers=headers).json
-    client.post(f"/orders/v2/orders/{order['guid']}/void", json={}, headers=headers)
+    client.post(f"/orders/v2/orders/{order['guid']}/void", json=VOID_ALL, headers=headers)
     voids = client.get("/orders/v2/payments", query_string={"voidBusinessDate": "20261102"}, headers=headers).json
     assert paid["checks"][0]["payments"][0]["guid"] in voids
 

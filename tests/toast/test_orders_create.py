@@ -132,9 +132,10 @@ def test_future_orders_wait(client, headers, harbor):
     ({"firstName": " ", "phone": "6175550100"}, "Customer first name cannot be empty",
      "checks[0].customer.firstName"),
     ({"firstName": "Ada", "phone": None}, "Customer phone cannot be empty", "checks[0].customer.phone"),
-    ({"firstName": "Ada"}, "checks[0].customer.phone is required", "checks[0].customer.phone"),
+    ({"firstName": "Ada"}, "Customer phone cannot be empty", "checks[0].customer.phone"),
 ])
 def test_take_out_needs_a_guest(client, headers, harbor, customer, message, field):
+    """The platform's own sentences (TOAST-PLATFORM.md section 3), also when the field is left out altogether."""
     body = harbor.order(harbor.selection("Iced Tea"), dining="Take Out")
     if customer is not None:
         body["checks"][0]["customer"] = {"lastName": "Park", "email": "a@b.co", **customer}
@@ -157,8 +158,6 @@ def test_reference_rules(client, headers, harbor):
         ({"item": {"entityType": "MenuItem"}, "quantity": 1},
          "Referenced entity (type=MenuItem) must contain either a GUID or MultiLocationId"),
         ({"item": {"guid": "nope"}, "quantity": 1}, "The GUID was malformed"),
-        ({"item": {"guid": "00000000-0000-4000-8000-000000000000"}, "quantity": 1},
-         "Referenced entity (type=MenuItem, guid=00000000-0000-4000-8000-000000000000) was not found"),
         ({"item": {"guid": chowder.guid}, "itemGroup": {"guid": salmon.group_guid}, "quantity": 1},
          f"Item ({chowder.guid}) does not belong to the group ({salmon.group_guid})"),
         ({"item": {"guid": chowder.guid}, "quantity": 0}, "Selection quantity must be greater than 0"),
@@ -178,7 +177,7 @@ def test_reference_rules(client, headers, harbor):
 def test_unknown_dining_option_and_empty_checks(client, headers, harbor):
     body = harbor.order(harbor.selection("Iced Tea"))
     body["diningOption"] = {"guid": "00000000-0000-4000-8000-000000000000"}
-    assert_toast_error(_post(client, headers, body), 400, "type=DiningOption")
+    assert_toast_error(_post(client, headers, body), 404, "type=DiningOption")
     body = harbor.order(harbor.selection("Iced Tea"))
     body["checks"] = []
     assert_toast_error(_post(client, headers, body), 400, "checks: [] has less than 1 item")

@@ -1,5 +1,7 @@
 """Toast Partners v1: the connected-restaurant lists, paging, lastModified, and partner-only access."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from helpers import (GROUP, HARBOR_DOWNTOWN, HARBOR_SEAPORT, MESA, PARTNER, READ_ONLY, advance,
@@ -41,6 +43,36 @@ def test_connected_restaurants_pages_by_number_and_token(client, partner_token):
     by_number = client.get(PAGED, query_string={"page": 2, "pageSize": 1}, headers=headers).json
     assert by_number["results"] == second["results"]
     assert {r["restaurantGuid"] for r in first["results"] + second["results"]} == set(PARTNER["restaurants"])
+
+
+def _links(response):
+    """{rel: url} from the response's `Link` header lines."""
+    found = {}
+    for line in response.headers.getlist("Link"):
+        url, rel = line.split("; ")
+        found[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
+    return found
+
+
+def test_spec_connected_restaurants_link_headers_carry_first_and_next_tokens(client, partner_token):
+    """The partners spec: the page tokens for the first and next pages are also in the `link` response headers."""
+    headers = toast_headers(partner_token, None)
+    response = client.get(PAGED, query_string={"pageSize": 1, "lastModified": "2020-01-01T00:00:00.000+0000"},
+                          headers=headers)
+    seen = list(response.json["results"])
+    links = _links(response)
+    assert set(links) == {"first", "next"}
+    assert links["next"].startswith("http://localhost/partners/v1/connectedRestaurants?")
+    query = parse_qs(urlsplit(links["next"]).query)
+    assert query == {"lastModified": ["2020-01-01T00:00:00.000+0000"], "pageToken": [response.json["nextPageToken"]]}
+    while "next" in links:
+        response = client.get(links["next"], headers=headers)
+        seen += response.json["results"]
+        links = _links(response)
+    assert set(links) == {"first"} and response.json["nextPageToken"] is None
+    assert {r["restaurantGuid"] for r in seen} == set(PARTNER["restaurants"])
+    first = client.get(links["first"], headers=headers).json
+    assert first["currentPageNum"] == 1 and first["pageSize"] == 1
 
 
 def test_connected_restaurants_default_page_size_is_100(client, partner_token):

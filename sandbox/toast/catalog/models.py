@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sandbox.toast.catalog.schedule import in_schedule
+
 
 @dataclass
 class Named:
@@ -59,6 +61,7 @@ class Discount:
     percentage: Decimal = None
     amount: Decimal = None
     active: bool = True
+    promo_codes: list = field(default_factory=list)   # [{"guid", "code", "name", "usageType"}]: codes unlock it
 
 
 @dataclass
@@ -93,6 +96,8 @@ class ModifierGroup:
     multi_location_id: str
     reference_id: int
     option_guids: list = field(default_factory=list)
+    pre_modifiers: bool = False          # its options can take a pre-modifier (No, Extra, On the Side)
+    sizes_of: str = None                 # the item whose sizes these options are (SIZE_PRICE)
 
 
 @dataclass
@@ -108,6 +113,15 @@ class MenuItem:
     plu: str
     modifier_group_guids: list = field(default_factory=list)
     tax_rate_guids: list = field(default_factory=list)
+    pricing_strategy: str = "BASE_PRICE"   # or TIME_SPECIFIC_PRICE, SIZE_PRICE (price in the size option)
+    time_prices: list = field(default_factory=list)   # [(Decimal price, schedule)], first match wins
+    size_group_guid: str = None
+    tags: list = field(default_factory=list)          # item tag names
+    allergens: list = field(default_factory=list)     # allergen codes
+
+    def price_at(self, local):
+        """The price at a local datetime: a time-specific price whose schedule holds it, else the base price."""
+        return next((price for price, schedule in self.time_prices if in_schedule(schedule, local)), self.price)
 
 
 @dataclass
@@ -148,6 +162,8 @@ class Catalog:
     # Name-only configuration: void reasons, alternate payment types, sales categories, ...
     named: dict = field(default_factory=dict)             # collection name -> {guid: Named}
     tip_withholding_percentage: Decimal = Decimal("0")
+    item_tags: dict = field(default_factory=dict)         # tag name -> guid
+    allergens: dict = field(default_factory=dict)         # allergen code -> guid
     stock: dict = field(default_factory=dict)             # item guid -> {"status", "quantity"} once it changed
 
     def item_by_multi_location_id(self, multi_location_id):

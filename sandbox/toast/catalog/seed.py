@@ -5,6 +5,7 @@ from decimal import Decimal
 from sandbox.toast.catalog.models import (Catalog, DiningOption, Discount, Menu, MenuGroup, MenuItem, ModifierGroup,
                                           ModifierOption, Named, RevenueCenter, ServiceArea, ServiceCharge, Table,
                                           TaxRate)
+from sandbox.toast.catalog.schedule import from_fixture
 
 # Name-only configuration every restaurant gets, by config collection.
 _STOCK_NAMES = {
@@ -62,7 +63,10 @@ def build_catalog(ids, shared, template, restaurant_guid, seeded_at):
     for raw in template.get("discounts", []):
         discount = Discount(ids.guid(), raw["name"], raw["type"], raw["selectionType"],
                             Decimal(str(raw["percentage"])) if "percentage" in raw else None,
-                            _money(raw["amount"]) if "amount" in raw else None)
+                            _money(raw["amount"]) if "amount" in raw else None,
+                            promo_codes=[{"guid": ids.guid(), "code": code["code"], "name": code["name"],
+                                          "usageType": code.get("usageType", "MULTI_USE")}
+                                         for code in raw.get("promoCodes", [])])
         catalog.discounts[discount.guid] = discount
     for raw in template.get("serviceCharges", []):
         charge = ServiceCharge(ids.guid(), raw["name"], raw["type"],
@@ -82,7 +86,8 @@ def build_catalog(ids, shared, template, restaurant_guid, seeded_at):
     groups_by_key = {}
     for position, raw in enumerate(template.get("modifierGroups", [])):
         group = ModifierGroup(ids.guid(), raw["name"], raw["minSelections"], raw["maxSelections"],
-                              shared("modifierGroup", raw["key"]), reference_id=position + 1)
+                              shared("modifierGroup", raw["key"]), reference_id=position + 1,
+                              pre_modifiers=raw.get("preModifiers", False))
         groups_by_key[raw["key"]] = group
         catalog.modifier_groups[group.guid] = group
         for index, option_raw in enumerate(raw["options"]):
@@ -102,15 +107,41 @@ def build_catalog(ids, shared, template, restaurant_guid, seeded_at):
             for item_index, item_raw in enumerate(group_raw["items"]):
                 key = ("item", menu_index, group_index, item_index)
                 category = sales_categories[1] if group_raw["name"] == "Drinks" else sales_categories[0]
-                item = MenuItem(ids.guid(), item_raw["name"], _money(item_raw["price"]), menu.guid, group.guid,
+                item = MenuItem(ids.guid(), item_raw["name"], _money(item_raw.get("price", 0)), menu.guid, group.guid,
                                 shared(*key), category, sku=f"SKU-{shared(*key)[-5:]}",
                                 plu=str(4000 + len(catalog.menu_items)),
                                 modifier_group_guids=[groups_by_key[k].guid
                                                       for k in item_raw.get("modifierGroups", [])],
                                 tax_rate_guids=list(default_taxes))
+                _extras(ids, shared, catalog, item, item_raw, key, default_taxes)
                 group.item_guids.append(item.guid)
                 catalog.menu_items[item.guid] = item
     return catalog
+
+
+def _extras(ids, shared, catalog, item, raw, key, taxes):
+    """Time-specific prices, sizes (a required modifier group whose options carry the price), tags and allergens."""
+    if raw.get("timePrices"):
+        item.pricing_strategy = "TIME_SPECIFIC_PRICE"
+        item.time_prices = [(_money(rule["price"]), from_fixture(rule)) for rule in raw["timePrices"]]
+    if raw.get("sizes"):
+        item.pricing_strategy = "SIZE_PRICE"
+        group = ModifierGroup(ids.guid(), f"{item.name} Size", 1, 1, shared("size", *key),
+                              reference_id=len(catalog.modifier_groups) + 1, sizes_of=item.guid)
+        for index, size in enumerate(raw["sizes"]):
+            option = ModifierOption(ids.guid(), size["name"], _money(size["price"]), group.guid,
+                                    shared("sizeOption", *key, index),
+                                    reference_id=1000 + len(catalog.modifier_options) + 1, tax_rate_guids=list(taxes))
+            group.option_guids.append(option.guid)
+            catalog.modifier_options[option.guid] = option
+        catalog.modifier_groups[group.guid] = group
+        item.size_group_guid = group.guid
+        item.modifier_group_guids.insert(0, group.guid)
+    for name in raw.get("tags", []):
+        catalog.item_tags.setdefault(name, ids.guid())
+    for code in raw.get("allergens", []):
+        catalog.allergens.setdefault(code, ids.guid())
+    item.tags, item.allergens = list(raw.get("tags", [])), list(raw.get("allergens", []))
 
 
 def seed_catalogs(world, fixtures, state, seeded_at):

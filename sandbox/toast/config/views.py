@@ -31,7 +31,8 @@ def _discount(catalog, discount):
             "percentage": float(discount.percentage) if discount.percentage is not None else None,
             "amount": float(discount.amount) if discount.amount is not None else None,
             "selectionType": discount.selection_type, "nonExclusive": False, "itemPickingPriority": None,
-            "fixedTotal": None, "promoCodes": []}
+            "fixedTotal": None,
+            "promoCodes": [{"entityType": "PromoCode", **code} for code in discount.promo_codes]}
 
 
 def _service_charge(catalog, charge):

@@ -3,7 +3,7 @@
 from sandbox.toast.dates import toast_date
 
 _VISIBILITY = ["POS", "KIOSK", "TOAST_ONLINE_ORDERING", "ORDERING_PARTNERS"]
-_ALCOHOLIC = ("Local IPA",)
+PRE_MODIFIER_GROUP_REFERENCE = 9001        # the restaurant's one pre-modifier group
 
 
 def _common(entity, position):
@@ -13,18 +13,35 @@ def _common(entity, position):
             "posButtonColorDark": "#4A4A4A", "visibility": list(_VISIBILITY), "sortOrder": position}
 
 
+def _pricing_rules(item):
+    """PricingRules for time-specific and size prices (None for a base price)."""
+    if item.pricing_strategy == "TIME_SPECIFIC_PRICE":
+        return {"timeSpecificPricingRules": [{"timeSpecificPrice": float(price), "basePrice": float(item.price),
+                                              "schedule": schedule} for price, schedule in item.time_prices],
+                "sizeSpecificPricingGuid": None, "sizeSequencePricingRules": None}
+    if item.pricing_strategy == "SIZE_PRICE":
+        return {"timeSpecificPricingRules": None, "sizeSpecificPricingGuid": item.size_group_guid,
+                "sizeSequencePricingRules": None}
+    return None
+
+
 def _item(catalog, item, position):
     category = catalog.named["salesCategories"].get(item.sales_category_guid)
     return {
         **_common(item, position), "kitchenName": item.name, "description": None, "image": None,
-        "price": float(item.price), "pricingStrategy": "BASE_PRICE", "pricingRules": None, "isDeferred": False,
+        "price": None if item.pricing_strategy == "SIZE_PRICE" else float(item.price),
+        "pricingStrategy": item.pricing_strategy, "pricingRules": _pricing_rules(item), "isDeferred": False,
         "isDiscountable": True, "salesCategory": {"name": category.name, "guid": category.guid} if category else None,
-        "taxInfo": list(item.tax_rate_guids), "taxInclusion": "TAX_NOT_INCLUDED", "itemTags": [], "plu": item.plu,
+        "taxInfo": list(item.tax_rate_guids), "taxInclusion": "TAX_NOT_INCLUDED",
+        "itemTags": [{"name": name, "guid": catalog.item_tags[name]} for name in item.tags], "plu": item.plu,
         "sku": item.sku, "calories": None,
-        "contentAdvisories": {"alcohol": {"containsAlcohol": "YES" if item.name in _ALCOHOLIC else "NO"}},
+        "contentAdvisories": {"alcohol": {"containsAlcohol": "YES" if "Alcohol" in item.tags else "NO"}},
         "unitOfMeasure": "NONE", "portions": [], "prepTime": None, "prepStations": [],
         "modifierGroupReferences": [catalog.modifier_groups[g].reference_id for g in item.modifier_group_guids],
-        "eligiblePaymentAssistancePrograms": [], "allergens": [], "length": None, "height": None, "width": None,
+        "eligiblePaymentAssistancePrograms": [],
+        "allergens": [{"guid": catalog.allergens[code], "code": code, "groupGuid": None, "groupCode": None,
+                       "presenceType": "CONTAINS"} for code in item.allergens],
+        "length": None, "height": None, "width": None,
         "dimensionUnitOfMeasure": None, "weight": None, "weightUnitOfMeasure": None, "images": [],
         "guestCount": None, "catalogProductInfo": None, "isComboParent": False,
     }
@@ -46,7 +63,8 @@ def _modifier_group(catalog, group):
             "pricingRules": None, "defaultOptionsChargePrice": "NO", "defaultOptionsSubstitutionPricing": "NO",
             "minSelections": group.min_selections, "maxSelections": group.max_selections,
             "requiredMode": "REQUIRED" if group.min_selections else "OPTIONAL",
-            "isMultiSelect": group.max_selections > 1, "preModifierGroupReference": None,
+            "isMultiSelect": group.max_selections > 1,
+            "preModifierGroupReference": PRE_MODIFIER_GROUP_REFERENCE if group.pre_modifiers else None,
             "modifierOptionReferences": [catalog.modifier_options[o].reference_id for o in group.option_guids]}
 
 
@@ -75,5 +93,18 @@ def menus_document(catalog, restaurant):
                                     for g in catalog.modifier_groups.values()},
         "modifierOptionReferences": {str(o.reference_id): _modifier_option(o)
                                      for o in catalog.modifier_options.values()},
-        "preModifierGroupReferences": {},
+        "preModifierGroupReferences": _pre_modifier_groups(catalog),
     }
+
+
+def _pre_modifier_groups(catalog):
+    """The pre-modifier group by reference id (its pre-modifiers change no price, as in config)."""
+    group = next(iter(catalog.named["preModifierGroups"].values()), None)
+    if group is None:
+        return {}
+    return {str(PRE_MODIFIER_GROUP_REFERENCE): {
+        "name": group.name, "guid": group.guid, "multiLocationId": None,
+        "preModifiers": [{"name": p.name, "guid": p.guid, "multiLocationId": None, "fixedPrice": 0.0,
+                          "multiplicationFactor": None, "displayMode": "PREFIX", "posName": p.name,
+                          "posButtonColorLight": None, "posButtonColorDark": None, "chargeAsExtra": False,
+                          "plu": None} for p in catalog.named["preModifiers"].values()]}}

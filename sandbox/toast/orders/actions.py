@@ -8,7 +8,7 @@ from sandbox.core.errors import BadRequest, Conflict, NotFound
 from sandbox.core.events import record
 from sandbox.toast.access import is_guid
 from sandbox.toast.dates import business_date
-from sandbox.toast.orders import errors
+from sandbox.toast.orders import errors, external
 from sandbox.toast.orders.build import Builder
 from sandbox.toast.orders.pricing import cents, price_order
 
@@ -39,6 +39,9 @@ class OrderDesk:
         self.catalog = state.catalogs[ctx.restaurant.guid]
         self.now = ctx.world.clock.timestamp()
         self.last_event = None
+        # Orders the API creates are attributed to the restaurant's first employee (judgement: the platform names a
+        # server without saying which).
+        self.api_server = next(iter(state.employees.get(ctx.restaurant.guid, [])), {}).get("guid")
 
     def builder(self, persist=True):
         return Builder(self.restaurant, self.catalog, self.now, self.world.ids.guid if persist else lambda: None)
@@ -84,25 +87,45 @@ class OrderDesk:
 
     def quote(self, body):
         """POST /prices: the priced order with null GUIDs; nothing is stored and no number is used up."""
-        order, _ = self.builder(persist=False).order(body, None)
+        builder = self.builder(persist=False)
+        order, payments = builder.order(body, None)
+        for check, raw, field in payments:          # checked like the real thing (references, amounts), not kept
+            builder.payment(raw, order, check, field)
         price_order(order, self.catalog)
         return order.to_dict(self.now)
 
     def applicable_discounts(self, body):
-        """Every active discount of the restaurant, with the checks or selections of `body.order` it could apply to."""
+        """Active discounts of the restaurant with the checks or selections of `body.order` they could apply to: with
+        a `promoCode`, only the discounts that code unlocks; without one, only those that need no code."""
         checks = (body.get("order") or {}).get("checks") or []
         check_refs = [{"guid": c.get("guid"), "entityType": "Check", "externalId": c.get("externalId")}
                       for c in checks]
         selection_refs = [{"guid": s.get("guid"), "entityType": "MenuItemSelection", "externalId": s.get("externalId")}
                           for c in checks for s in c.get("selections") or []]
+        code = (body.get("promoCode") or "").strip().upper()
         return [{"discount": {"guid": d.guid, "entityType": "Discount"},
                  "applicableChecks": check_refs if d.selection_type == "CHECK" else [],
                  "applicableSelections": selection_refs if d.selection_type == "ITEM" else []}
-                for d in self.catalog.discounts.values() if d.active]
+                for d in self.catalog.discounts.values()
+                if d.active and (code in {p["code"].upper() for p in d.promo_codes} if code else not d.promo_codes)]
+
+    def _taken(self, ids, replay=True):
+        """The order holding one of `ids` (replayed in `existing` mode); 409 in `reject` mode or without replay."""
+        mode = self.ctx.sandbox.config.toast_duplicate_external_id
+        return external.refuse_taken(self.book, self.restaurant.guid, ids,
+                                     "reject" if mode == "existing" and not replay else mode)
+
+    def get(self, key):
+        """GET /orders/{guid}: the order by GUID or by its externalId."""
+        return external.find_order(self.book, self.restaurant.guid, key).to_dict(self.now)
 
     def create(self, body):
+        holder = self._taken(external.order_ids(body))
+        if holder is not None:
+            return self.book.orders[holder].to_dict(self.now)
         builder = self.builder()
         order, payments = builder.order(body, None)
+        order.server_guid = self.api_server
         order.display_number = self.book.next_display_number(self.restaurant.guid, order.business_date)
         for check in order.checks:
             check.display_number = order.display_number
@@ -115,8 +138,11 @@ class OrderDesk:
     def add_selections(self, order_guid, check_guid, bodies):
         order = self._changeable(order_guid)
         check = self._check(order, check_guid)
+        ids = external.selection_ids(bodies)
+        self._taken(ids, replay=False)
         builder = self.builder()
         check.selections.extend(builder.selection(raw, f"[{i}]") for i, raw in enumerate(bodies))
+        self.book.index_external_ids(order, [(external_id, kind) for external_id, kind, _ in ids])
         return self.changed(order)
 
     def add_check_discounts(self, order_guid, check_guid, bodies):
@@ -186,8 +212,11 @@ class OrderDesk:
             info.employee_guid = body["deliveryEmployee"].lower()
         return self.changed(order)
 
-    def void(self, order_guid):
+    def void(self, order_guid, body):
+        """POST /void: only with `selections.voidAll` and `payments.voidAll` both true, and only OTHER payments."""
         order = self._changeable(order_guid)
+        if not all(((body or {}).get(part) or {}).get("voidAll") is True for part in ("selections", "payments")):
+            raise BadRequest(errors.VOID_ALL_REQUIRED, field="selections.voidAll")
         if any(p.type != "OTHER" for p in order.payments):
             raise BadRequest(errors.VOID_NOT_OTHER)
         day = business_date(self.now, self.restaurant)

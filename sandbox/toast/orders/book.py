@@ -18,6 +18,8 @@ class OrderBook:
     payments_by_date: dict = field(default_factory=dict)
     # (restaurant guid, business date) -> last display number handed out
     display_numbers: dict = field(default_factory=dict)
+    # (restaurant guid, "Order" | "Check" | "MenuItemSelection", externalId) -> guid of the first order using it
+    external_ids: dict = field(default_factory=dict)
 
     def __post_init__(self):
         # GUIDs of orders this book shares with the seeded template (and other worlds) until it changes them; not a
@@ -51,6 +53,19 @@ class OrderBook:
         days.setdefault(order.business_date, []).append(order.guid)
         for payment in order.payments:
             self.index_payment(order, payment, "paid", payment.paid_business_date)
+        self.index_external_ids(order, [(order.external_id, "Order")]
+                                + [(check.external_id, "Check") for check in order.checks]
+                                + [(s.external_id, "MenuItemSelection") for c in order.checks for s in c.selections])
+
+    def index_external_ids(self, order, pairs):
+        """Remember which order first used each `(externalId, entity type)` of `pairs` (None ids are skipped)."""
+        for external_id, kind in pairs:
+            if external_id is not None:
+                self.external_ids.setdefault((order.restaurant_guid, kind, external_id), order.guid)
+
+    def by_external_id(self, restaurant_guid, kind, external_id):
+        """The GUID of the order that first used this externalId for an entity of this type here, or None."""
+        return self.external_ids.get((restaurant_guid, kind, external_id))
 
     def touch(self, order, modified):
         """Move an order's modified date (and its place in the modified index)."""

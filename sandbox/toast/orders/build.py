@@ -1,9 +1,12 @@
 """Turn request bodies into orders, checks, selections, discounts, charges and payments, checked against the menu."""
 
+import re
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from sandbox.core.clock import parse_instant
-from sandbox.core.errors import BadRequest, PayloadTooLarge
+from sandbox.core.errors import BadRequest, NotFound, PayloadTooLarge
 from sandbox.toast.access import is_guid
 from sandbox.toast.dates import business_date, closeout
 from sandbox.toast.orders import errors
@@ -12,9 +15,25 @@ from sandbox.toast.orders.models import (AppliedDiscount, AppliedServiceCharge, 
 from sandbox.toast.orders.pricing import cents
 
 MAX_CHECKS = 30
+# E-mail addresses the orders API takes: at most 53 characters of a-z, A-Z, 0-9 and _, prefix@domain. Dots and
+# hyphens are taken as separators (every domain needs a dot; judgement), anything else is refused.
+MAX_EMAIL = 53
+EMAIL = re.compile(r"^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*@[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*\.[A-Za-z0-9_]+$")
 API_PAYMENT_TYPES = ("OTHER", "CASH")
 # Orders promised this far ahead (or more) wait as FUTURE orders instead of going to the kitchen.
 FUTURE_AFTER_SECONDS = 2 * 3600
+# When an ASAP order is expected ready without a requiredPrepTime (judgement: 15 min take-out, 30 min delivery).
+DEFAULT_PREP_SECONDS = {"TAKE_OUT": 900, "DELIVERY": 1800}
+PREP_TIME = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
+
+
+def prep_seconds(text):
+    """Seconds of an ISO-8601 `requiredPrepTime`; 400 unless it is above zero and in steps of five minutes."""
+    match = PREP_TIME.match(text) if isinstance(text, str) else None
+    seconds = (int(match[1] or 0) * 3600 + int(match[2] or 0) * 60 + int(match[3] or 0)) if match else 0
+    if seconds <= 0 or seconds % 300:
+        raise BadRequest(errors.PREP_TIME_INVALID, field="requiredPrepTime")
+    return seconds
 
 
 def _decimal(value, field):
@@ -22,6 +41,11 @@ def _decimal(value, field):
         return Decimal(str(value))
     except InvalidOperation as exc:
         raise BadRequest(f"{field}: not a number", field=field) from exc
+
+
+def stored_phone(phone):
+    """A phone number as the platform stores it: its digits only (`555-555-5555` -> `5555555555`)."""
+    return re.sub(r"\D", "", phone) if phone else phone
 
 
 def _instant(text):
@@ -36,6 +60,7 @@ class Builder:
         self.catalog = catalog
         self.now = now
         self.new_guid = new_guid
+        self.priced_at = now              # time-specific prices follow the order's time (set by `order`)
 
     # References -----------------------------------------------------------------------------------------------
 
@@ -55,7 +80,7 @@ class Builder:
             return None
         found = collection.get(guid)
         if found is None:
-            raise BadRequest(errors.NOT_FOUND_REFERENCE.format(entity=entity, guid=guid), field=field)
+            raise NotFound(errors.NOT_FOUND_REFERENCE.format(entity=entity, guid=guid), field=field)
         return found
 
     def _item(self, reference, field):
@@ -66,8 +91,8 @@ class Builder:
             return self._lookup(self.catalog.menu_items, reference, "MenuItem", field)
         item = self.catalog.item_by_multi_location_id(reference["multiLocationId"])
         if item is None:
-            raise BadRequest(errors.NOT_FOUND_REFERENCE.format(entity="MenuItem",
-                                                              guid=reference["multiLocationId"]), field=field)
+            raise NotFound(errors.NOT_FOUND_REFERENCE.format(entity="MenuItem", guid=reference["multiLocationId"]),
+                           field=field)
         return item
 
     # Pieces ---------------------------------------------------------------------------------------------------
@@ -84,9 +109,12 @@ class Builder:
         quantity = _decimal(body.get("quantity", 1), f"{field}.quantity")
         if quantity <= 0:
             raise BadRequest(errors.QUANTITY_POSITIVE, field=f"{field}.quantity")
-        price = item.price
+        price = item.price_at(datetime.fromtimestamp(self.priced_at, ZoneInfo(self.restaurant.time_zone))) \
+            if item.time_prices else item.price
         if body.get("externalPriceAmount") is not None:
             price = cents(_decimal(body["externalPriceAmount"], f"{field}.externalPriceAmount"))
+            if price < 0:
+                raise BadRequest(errors.NEGATIVE_PRICE.format(item=item.guid), field=f"{field}.externalPriceAmount")
         selection = Selection(self.new_guid(), item.guid, item.multi_location_id, item.group_guid, item.name, price,
                               quantity, item.sales_category_guid, item.plu, self.now, list(item.tax_rate_guids),
                               external_id=body.get("externalId"))
@@ -114,7 +142,10 @@ class Builder:
             chosen.append(Selection(self.new_guid(), option.guid, option.multi_location_id, group_guid, option.name,
                                     option.price, quantity, item.sales_category_guid, None, self.now,
                                     list(option.tax_rate_guids), external_id=raw.get("externalId"),
-                                    is_modifier=True))
+                                    is_modifier=True,
+                                    pre_modifier_guid=self._optional(self.catalog.named["preModifiers"],
+                                                                     raw.get("preModifier"), "PreModifier",
+                                                                     f"{where}.preModifier")))
         for group_guid, count in counts.items():
             group = self.catalog.modifier_groups[group_guid]
             if not group.min_selections <= count <= group.max_selections:
@@ -170,8 +201,11 @@ class Builder:
             raise BadRequest(errors.FIRST_NAME_EMPTY, field=f"{field}.firstName")
         if required and not (body.get("phone") or "").strip():
             raise BadRequest(errors.PHONE_EMPTY, field=f"{field}.phone")
-        return Customer(self.new_guid(), body.get("firstName"), body.get("lastName"), body.get("phone"),
-                        body.get("email"))
+        email = body.get("email")
+        if email is not None and not (len(email) <= MAX_EMAIL and EMAIL.match(email)):
+            raise BadRequest(errors.EMAIL_INVALID.format(limit=MAX_EMAIL), field=f"{field}.email")
+        return Customer(self.new_guid(), body.get("firstName"), body.get("lastName"), stored_phone(body.get("phone")),
+                        email)
 
     def _delivery(self, body):
         if not body or not (body.get("address1") or "").strip():
@@ -202,13 +236,20 @@ class Builder:
         opened = _instant(body.get("openedDate")) or self.now
         promised = _instant(body.get("promisedDate"))
         day = business_date(promised or opened, self.restaurant)
+        self.priced_at = promised or opened
         order = Order(self.new_guid(), self.restaurant.guid, dining.guid, dining.behavior, opened, self.now,
                       self.now, day, closeout(day, self.restaurant), display_number,
                       promised=promised, external_id=body.get("externalId"),
                       number_of_guests=body.get("numberOfGuests"), channel_guid=body.get("channelGuid"),
                       approval_status="FUTURE" if promised and promised - self.now >= FUTURE_AFTER_SECONDS
                       else "APPROVED")
-        order.estimated_fulfillment = promised or self.now + (1800 if dining.behavior == "DELIVERY" else 900)
+        prep = body.get("requiredPrepTime")
+        order.required_prep_time = prep
+        if dining.behavior != "DINE_IN":
+            order.estimated_fulfillment = promised or self.now + (prep_seconds(prep) if prep else
+                                                                  DEFAULT_PREP_SECONDS.get(dining.behavior, 900))
+        elif prep:
+            prep_seconds(prep)
         order.revenue_center_guid = self._optional(self.catalog.revenue_centers, body.get("revenueCenter"),
                                                    "RevenueCenter", "revenueCenter")
         order.table_guid = self._optional(self.catalog.tables, body.get("table"), "Table", "table")

@@ -21,8 +21,7 @@ def price_order(ctx):
 
 
 def get_order(ctx):
-    desk = _desk(ctx)
-    return desk.find(ctx.params["guid"]).to_dict(desk.now)
+    return _desk(ctx).get(ctx.params["guid"])
 
 
 def orders_bulk(ctx):
@@ -81,7 +80,7 @@ def update_delivery(ctx):
 
 
 def void_order(ctx):
-    return _desk(ctx).void(ctx.params["orderGuid"])
+    return _desk(ctx).void(ctx.params["orderGuid"], ctx.body)
 
 
 OPERATIONS = {

@@ -10,6 +10,7 @@ from sandbox.toast.orders import errors
 
 MAX_BULK_WINDOW = 31 * 86400       # historical pulls use windows of at most a month
 MAX_GUID_WINDOW = 3600             # the deprecated GUID list takes at most an hour
+EARLIEST_START = 1448928000        # 2015-12-01T00:00:00.000+0000: startDate must come after it
 PAYMENT_DATES = (("paidBusinessDate", "paid"), ("refundBusinessDate", "refund"), ("voidBusinessDate", "void"))
 
 
@@ -21,6 +22,8 @@ def window(params, limit, limit_text):
     if start is None or end is None or day is not None:
         raise BadRequest(errors.DATES_REQUIRED)
     start, end = parse_instant(start).timestamp(), parse_instant(end).timestamp()
+    if start <= EARLIEST_START:
+        raise BadRequest(errors.START_TOO_EARLY, field="startDate")
     if start >= end:
         raise BadRequest(errors.START_AFTER_END, field="startDate")
     if end - start > limit:

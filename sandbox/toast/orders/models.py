@@ -88,12 +88,16 @@ class Selection:
     void_business_date: int = None
     fulfillment_status: str = "NEW"
     modified: float = None
+    seat_number: int = -1              # -1: not seated; 0: shared; 1..n: a guest's seat
+    pre_modifier_guid: str = None
+    void_reason_guid: str = None
 
     @property
     def unit_with_modifiers(self):
         return self.unit_price + sum((m.unit_price * m.quantity for m in self.modifiers), ZERO)
 
-    def to_dict(self):
+    def to_dict(self, dining=None):
+        """The selection; `dining` is the order's dining option reference (modifiers carry none)."""
         return {
             "guid": self.guid, "entityType": "MenuItemSelection", "externalId": self.external_id,
             "item": {"guid": self.item_guid, "entityType": "MenuItem", "multiLocationId": self.multi_location_id,
@@ -102,20 +106,22 @@ class Selection:
                                                         "multiLocationId": None, "externalId": None},
             "optionGroup": {"guid": self.group_guid, "entityType": "MenuOptionGroup", "multiLocationId": None,
                             "externalId": None} if self.is_modifier else None,
-            "preModifier": None, "quantity": float(self.quantity), "seatNumber": 0, "unitOfMeasure": "NONE",
+            "preModifier": ref(self.pre_modifier_guid, "PreModifier"), "quantity": float(self.quantity),
+            "seatNumber": self.seat_number, "unitOfMeasure": "NONE",
             "selectionType": "NONE",
             "salesCategory": {"guid": self.sales_category_guid, "entityType": "SalesCategory",
                               "multiLocationId": None, "externalId": None},
             "appliedDiscounts": [d.to_dict() for d in self.discounts], "deferred": False,
             "preDiscountPrice": money(self.pre_discount_price), "price": money(self.price), "tax": money(self.tax),
             "voided": self.voided, "voidDate": toast_date(self.void_date), "voidBusinessDate": self.void_business_date,
-            "voidReason": None, "refundDetails": None, "displayName": self.name, "plu": self.plu,
+            "voidReason": ref(self.void_reason_guid, "VoidReason"), "refundDetails": None, "displayName": self.name,
+            "plu": self.plu,
             "premodifierPlu": None, "createdDate": toast_date(self.created),
             "modifiedDate": toast_date(self.modified or self.created),
             "modifiers": [m.to_dict() for m in self.modifiers], "fulfillmentStatus": self.fulfillment_status,
             "fulfillment": None, "taxInclusion": "NOT_INCLUDED",
             "appliedTaxes": [t.to_dict(self.guid) for t in self.applied_taxes],
-            "diningOption": None, "receiptLinePrice": money(self.unit_with_modifiers),
+            "diningOption": dining, "receiptLinePrice": money(self.unit_with_modifiers),
             "optionGroupPricingMode": "ADJUSTS_PRICE" if self.is_modifier else None, "splitOrigin": None,
         }
 
@@ -170,6 +176,7 @@ class Payment:
     refund_amount: Decimal = None
     refund_date: float = None
     refund_business_date: int = None
+    device_id: str = None
 
     def to_dict(self):
         refund = None
@@ -189,7 +196,8 @@ class Payment:
                          "voidBusinessDate": self.void_business_date, "voidReason": None}
             if self.void_date is not None else None,
             "houseAccount": None, "otherPayment": ref(self.other_payment_guid, "AlternatePaymentType"),
-            "createdDevice": None, "lastModifiedDevice": None, "mcaRepaymentAmount": None, "cardPaymentId": None,
+            "createdDevice": {"id": self.device_id}, "lastModifiedDevice": {"id": self.device_id},
+            "mcaRepaymentAmount": None, "cardPaymentId": None,
             "orderGuid": self.order_guid, "checkGuid": self.check_guid, "tenderTransactionGuid": None,
             "networkTransactionIdentifier": None,
         }
@@ -271,14 +279,15 @@ class Check:
             return "OPEN"
         return "CLOSED" if now >= closeout_at else "PAID"
 
-    def to_dict(self, behavior, now, closeout_at):
+    def to_dict(self, behavior, now, closeout_at, dining, device):
+        """The check; `dining` and `device` are the order's dining option reference and device."""
         status = self.payment_status(now, closeout_at)
         closed = max(closeout_at, self.paid_date or 0) if status == "CLOSED" else None
         return {
             "guid": self.guid, "entityType": "Check", "externalId": self.external_id,
             "createdDate": toast_date(self.created), "openedDate": toast_date(self.opened),
             "closedDate": toast_date(closed), "modifiedDate": toast_date(self.modified or self.created),
-            "deletedDate": None, "deleted": False, "selections": [s.to_dict() for s in self.selections],
+            "deletedDate": None, "deleted": False, "selections": [s.to_dict(dining) for s in self.selections],
             "customer": self.customer.to_dict() if self.customer else None,
             "appliedLoyaltyInfo": None, "taxExempt": self.tax_exempt, "displayNumber": self.display_number,
             "appliedServiceCharges": [c.to_dict(behavior) for c in self.service_charges],
@@ -286,7 +295,7 @@ class Check:
             "payments": [p.to_dict() for p in self.payments], "tabName": self.tab_name, "paymentStatus": status,
             "appliedDiscounts": [d.to_dict() for d in self.discounts], "voided": self.voided,
             "voidDate": toast_date(self.void_date), "voidBusinessDate": self.void_business_date,
-            "paidDate": toast_date(self.paid_date), "createdDevice": None, "lastModifiedDevice": None,
+            "paidDate": toast_date(self.paid_date), "createdDevice": device, "lastModifiedDevice": device,
             "duration": None, "openedBy": ref(self.opened_by, "RestaurantUser"),
         }
 
@@ -320,6 +329,9 @@ class Order:
     void_date: float = None
     void_business_date: int = None
     paid_date: float = None
+    required_prep_time: str = None     # ISO-8601 duration as sent, e.g. PT15M
+    device_id: str = None              # the POS device that took the order (None for API orders)
+    restaurant_service_guid: str = None
 
     @property
     def payments(self):
@@ -339,23 +351,27 @@ class Order:
         """The Order as the API returns it."""
         statuses = {c.payment_status(now, self.closeout_at) for c in self.checks}
         closed = max(self.closeout_at, self.paid_date or 0) if statuses == {"CLOSED"} else None
+        dining = {"guid": self.dining_option_guid, "entityType": "DiningOption", "externalId": None}
+        device = {"id": self.device_id}
         return {
             "guid": self.guid, "entityType": "Order", "externalId": self.external_id,
             "openedDate": toast_date(self.opened), "modifiedDate": toast_date(self.modified),
             "promisedDate": toast_date(self.promised), "channelGuid": self.channel_guid,
-            "diningOption": {"guid": self.dining_option_guid, "entityType": "DiningOption", "externalId": None},
-            "checks": [c.to_dict(self.dining_behavior, now, self.closeout_at) for c in self.checks],
+            "diningOption": dining,
+            "checks": [c.to_dict(self.dining_behavior, now, self.closeout_at, dining, device) for c in self.checks],
             "table": ref(self.table_guid, "Table"), "serviceArea": ref(self.service_area_guid, "ServiceArea"),
-            "restaurantService": None, "revenueCenter": ref(self.revenue_center_guid, "RevenueCenter"),
+            "restaurantService": ref(self.restaurant_service_guid, "RestaurantService"),
+            "revenueCenter": ref(self.revenue_center_guid, "RevenueCenter"),
             "source": self.source, "duration": None,
             "deliveryInfo": self.delivery_info.to_dict() if self.delivery_info else None,
-            "requiredPrepTime": None, "estimatedFulfillmentDate": toast_date(self.estimated_fulfillment),
+            "requiredPrepTime": self.required_prep_time,
+            "estimatedFulfillmentDate": toast_date(self.estimated_fulfillment),
             "numberOfGuests": self.number_of_guests, "voided": self.voided, "voidDate": toast_date(self.void_date),
             "voidBusinessDate": self.void_business_date, "paidDate": toast_date(self.paid_date),
             "closedDate": toast_date(closed), "deletedDate": None, "deleted": False,
             "businessDate": self.business_date, "server": ref(self.server_guid, "RestaurantUser"),
-            "pricingFeatures": ["TAXESV2"], "approvalStatus": self.approval_status, "createdDevice": None,
-            "createdDate": toast_date(self.created), "lastModifiedDevice": None, "curbsidePickupInfo": None,
+            "pricingFeatures": ["TAXESV2"], "approvalStatus": self.approval_status, "createdDevice": device,
+            "createdDate": toast_date(self.created), "lastModifiedDevice": device, "curbsidePickupInfo": None,
             "marketplaceFacilitatorTaxInfo": None, "createdInTestMode": False, "appliedPackagingInfo": None,
             "excessFood": False, "displayNumber": self.display_number,
         }

@@ -1,6 +1,11 @@
 """Handlers of the Toast Partners API (partner clients only)."""
 
+from urllib.parse import urlencode
+
+from flask import request
+
 from sandbox.core.clock import parse_instant
+from sandbox.core.pipeline import Reply
 from sandbox.core.errors import Forbidden
 from sandbox.toast import errors
 from sandbox.toast.partners import models
@@ -21,9 +26,19 @@ def list_restaurants(ctx):
     return _connections(ctx)
 
 
+def _links(page):
+    """`Link` header lines for the first and (when there is one) next page, by page token, with absolute URLs."""
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k == "lastModified"]
+    base = f"{request.host_url.rstrip('/')}{request.path}"
+    tokens = [("first", models.token_for(1, page["pageSize"])), ("next", page["nextPageToken"])]
+    return [("Link", f'<{base}?{urlencode(kept + [("pageToken", token)])}>; rel="{name}"')
+            for name, token in tokens if token]
+
+
 def connected_restaurants(ctx):
-    return models.paginate(_connections(ctx), ctx.params.get("page"), ctx.params.get("pageSize"),
+    page = models.paginate(_connections(ctx), ctx.params.get("page"), ctx.params.get("pageSize"),
                            ctx.params.get("pageToken"))
+    return Reply(page, headers=_links(page))
 
 
 OPERATIONS = {

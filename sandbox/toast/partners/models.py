@@ -76,7 +76,8 @@ def connections_of(state, client_id, modified_after=None):
     return sorted(found, key=lambda c: (c.created_at, c.restaurant_guid))
 
 
-def _page_token(page, size):
+def token_for(page, size):
+    """The opaque token of one page of a given size."""
     return base64.b64encode(f"p:{page},s:{size}".encode()).decode()
 
 
@@ -102,8 +103,8 @@ def paginate(items, page=None, page_size=None, page_token=None):
         "results": items[start:start + page_size],
         "totalResultCount": len(items),
         "pageSize": page_size,
-        "currentPageToken": _page_token(page, page_size),
-        "nextPageToken": _page_token(page + 1, page_size) if page < last else None,
+        "currentPageToken": token_for(page, page_size),
+        "nextPageToken": token_for(page + 1, page_size) if page < last else None,
         "totalCount": len(items),
         "nextPageNum": page + 1 if page < last else None,
         "lastPageNum": last,
