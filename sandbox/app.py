@@ -17,6 +17,7 @@ from sandbox.core.errors import ApiError, error_class
 from sandbox.core.faults import Faults
 from sandbox.core.fixtures import load_fixtures
 from sandbox.core.journal import Journal
+from sandbox.core.observe import Observer
 from sandbox.core.ratelimit import RateLimiter
 from sandbox.core.scenarios import Scenarios
 from sandbox.core.store import Store
@@ -53,6 +54,7 @@ class Sandbox:
                 raise ValueError(f"--scenario {name}: {exc.message}") from exc
         policies = {p.name: p.delivery_policy(config) for p in self.providers}
         self.webhooks = Dispatcher(self, {name: policy for name, policy in policies.items() if policy})
+        self.observer = Observer(self, config.log_format)
 
     def _seed_world(self, world):
         world.state["webhooks"] = WebhookState(keep=self.config.webhook_log_size)
@@ -105,4 +107,5 @@ def _http_error(sandbox, exc):
     response = pipeline.json_response(pipeline.error_reply(provider, error, pipeline.new_request_id()))
     if provider.simulated:
         pipeline.journal(sandbox, provider, None, None, response, started)
+    sandbox.observer.request_done(provider, None, None, response, started)
     return response

@@ -1,11 +1,50 @@
-"""The `pos-sandbox` command: serve the sandbox, or print a seeded world."""
+"""The `pos-sandbox` command: serve the sandbox, print a seeded world, or drive a running one."""
 
 import argparse
+import difflib
 import json
 import sys
+from urllib.parse import urlsplit
 
 from sandbox.config import load_config
+from sandbox.control.home import package_version
+from sandbox.control.remote import ControlError, call
 from sandbox.core.openapi import SpecError
+from sandbox.toast.triggers import STOCK_EVENTS
+from sandbox.toster.triggers import EVENTS as TOSTER_EVENTS
+
+DEFAULT_URL = "http://127.0.0.1:8080"
+TOAST_EVENTS = ("order_updated", "menus_updated", "partner_added", "partner_updated", "partner_removed",
+                *STOCK_EVENTS)
+
+
+def _sandbox_url(text):
+    """--url: an http(s) URL with a host (a bare `localhost:8080` is a common slip)."""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http(s) URL; write it with its scheme, "
+                                         f"e.g. http://{text.split('://')[-1] or 'localhost:8080'}")
+    return text.rstrip("/")
+
+
+def _at_least_one(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed: a rule fires at least once "
+                                         f"(leave --times out for no limit)")
+    return value
+
+
+def _event(text):
+    known = TOAST_EVENTS + TOSTER_EVENTS
+    if text not in known:
+        close = difflib.get_close_matches(text, known, n=3, cutoff=0.5)
+        hint = f"did you mean {' or '.join(close)}?" if close else f"events: {', '.join(known)}"
+        raise argparse.ArgumentTypeError(f"no event {text!r}; {hint}")
+    return text
 
 
 def _add_world_options(parser):
@@ -14,64 +53,87 @@ def _add_world_options(parser):
     parser.add_argument("--start-time", dest="start_time", help="pin the clock's start, ISO-8601 (default: now)")
     parser.add_argument("--history-days", dest="history_days", type=int,
                         help="days of seeded order history (default: the fixture's, 30)")
-    parser.add_argument("--config", help="YAML config file")
+    parser.add_argument("--config", help="YAML config file (settings by name, as in the README)")
 
 
-def build_parser():
-    parser = argparse.ArgumentParser(prog="pos-sandbox", description="A local sandbox of restaurant POS APIs.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the sandbox over HTTP (gunicorn, one worker, threads)")
+def _add_url(parser):
+    parser.add_argument("--url", type=_sandbox_url, default=DEFAULT_URL,
+                        help=f"base URL of the running sandbox (default {DEFAULT_URL})")
+
+
+def _add_serve(commands):
+    serve = commands.add_parser("serve", help="serve the sandbox over HTTP(S) (gunicorn, one worker, threads)")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to bind (default 8080)")
     serve.add_argument("--threads", type=int, help="request threads (default 8)")
     serve.add_argument("--strict", action="store_true", default=None,
                        help="check every response against the spec (a mismatch becomes a 500)")
+    serve.add_argument("--frozen", action="store_true", default=None,
+                       help="start with the clock frozen (it moves only through the control API)")
     serve.add_argument("--scenario", dest="scenarios", action="append",
                        help="switch a scenario preset on at start (repeatable)")
+    serve.add_argument("--log-format", dest="log_format", choices=("text", "json"),
+                       help="access log: one readable line per request (text, default) or JSON lines")
+    serve.add_argument("--tls", action="store_true", default=None,
+                       help="serve HTTPS with a certificate made at start (its CA is printed in the banner)")
+    serve.add_argument("--tls-dir", dest="tls_dir",
+                       help="with --tls: write ca.pem, cert.pem and key.pem here (default: a temporary folder "
+                            "removed at exit)")
+    serve.add_argument("--cert", dest="tls_cert", help="serve HTTPS with your own certificate (PEM; needs --key)")
+    serve.add_argument("--key", dest="tls_key", help="the private key of --cert (PEM)")
     _add_world_options(serve)
-    seed = commands.add_parser("seed", help="print the seeded world as JSON (same seed and start, same bytes)")
-    _add_world_options(seed)
-    trigger = commands.add_parser("trigger", help="make a running sandbox emit a webhook event (a real change)")
-    trigger.add_argument("event", help="Toast: order_updated, menus_updated, partner_added, partner_updated, "
-                                       "partner_removed, in_stock, out_of_stock, low_quantity; Toster: "
-                                       "order.created, order.<status>, customer.created, review.submitted, "
-                                       "loyalty.awarded")
-    trigger.add_argument("--restaurant", help="restaurant GUID (default: the world's first)")
-    trigger.add_argument("--client", dest="client_id", help="partner clientId for partner_* events")
-    trigger.add_argument("--url", default="http://127.0.0.1:8080", help="the running sandbox")
+
+
+def _add_scenario(commands):
     scenario = commands.add_parser("scenario", help="switch failure scenarios of a running sandbox on and off")
     actions = scenario.add_subparsers(dest="action", required=True)
     on = actions.add_parser("on", help="switch a preset on")
-    on.add_argument("preset")
-    on.add_argument("--times", type=int, help="each rule fires this many times, then retires")
+    on.add_argument("preset", help="preset name (`scenario list` shows them)")
+    on.add_argument("--times", type=_at_least_one, help="each rule fires this many times, then retires "
+                                                        "(default: no limit)")
     off = actions.add_parser("off", help="switch one rule (by id) or --all off")
-    off.add_argument("id", nargs="?")
-    off.add_argument("--all", action="store_true")
-    actions.add_parser("list", help="active rules and the presets")
-    for parser_ in (on, off, actions.choices["list"]):
-        parser_.add_argument("--url", default="http://127.0.0.1:8080", help="the running sandbox")
+    off.add_argument("id", nargs="?", help="rule id, as `scenario list` shows it (e.g. sc-1)")
+    off.add_argument("--all", action="store_true", help="switch every rule off")
+    listed = actions.add_parser("list", help="active rules and the presets")
+    for parser in (on, off, listed):
+        _add_url(parser)
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="pos-sandbox", description="A local sandbox of restaurant POS APIs.")
+    parser.add_argument("--version", action="version", version=f"pos-sandbox {package_version()}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_serve(commands)
+    seed = commands.add_parser("seed", help="print the seeded world as JSON (same seed and start, same bytes)")
+    _add_world_options(seed)
+    trigger = commands.add_parser("trigger", help="make a running sandbox emit a webhook event (a real change)")
+    trigger.add_argument("event", type=_event, help=f"Toast: {', '.join(TOAST_EVENTS)}; "
+                                                    f"Toster: {', '.join(TOSTER_EVENTS)}")
+    trigger.add_argument("--restaurant", help="restaurant GUID (default: the world's first)")
+    trigger.add_argument("--client", dest="client_id", help="partner clientId for partner_* events")
+    _add_url(trigger)
+    _add_scenario(commands)
     return parser
 
 
-def _control(args, method, path, body=None):
-    """Call the control API of a running sandbox and print its JSON answer; exit 1 on an error status."""
-    import requests
-    response = requests.request(method, f"{args.url.rstrip('/')}/_sandbox{path}", json=body, timeout=10)
-    if response.content:
-        print(json.dumps(response.json(), indent=1))
-    return 0 if response.ok else 1
+def _print_json(body):
+    print(json.dumps(body, indent=1))
 
 
 def _scenario(args):
     if args.action == "on":
-        return _control(args, "POST", "/scenarios", {"preset": args.preset, **({"times": args.times}
-                                                                                if args.times else {})})
-    if args.action == "off":
+        body = {"preset": args.preset, **({"times": args.times} if args.times is not None else {})}
+        _print_json(call(args.url, "POST", "/scenarios", body))
+    elif args.action == "off":
         if args.all == bool(args.id):
             print("pos-sandbox: say `scenario off ID` or `scenario off --all`", file=sys.stderr)
             return 2
-        return _control(args, "DELETE", "/scenarios" if args.all else f"/scenarios/{args.id}")
-    return _control(args, "GET", "/scenarios")
+        ids = [rule["id"] for rule in call(args.url, "GET", "/scenarios")["active"]] if args.all else [args.id]
+        call(args.url, "DELETE", "/scenarios" if args.all else f"/scenarios/{args.id}")
+        print(f"switched off {len(ids)} rule{'s' * (len(ids) != 1)}{': ' if ids else ''}{', '.join(ids)}")
+    else:
+        _print_json(call(args.url, "GET", "/scenarios"))
+    return 0
 
 
 def _trigger(args):
@@ -80,23 +142,29 @@ def _trigger(args):
         body["restaurant"] = args.restaurant
     if args.client_id:
         body["clientId"] = args.client_id
-    return _control(args, "POST", "/trigger", body)
+    _print_json(call(args.url, "POST", "/trigger", body))
+    return 0
 
 
 def _overrides(args):
-    keys = ("host", "port", "threads", "strict", "seed", "fixtures", "start_time", "history_days", "config",
-            "scenarios")
+    keys = ("host", "port", "threads", "strict", "frozen", "seed", "fixtures", "start_time", "history_days", "config",
+            "scenarios", "log_format", "tls", "tls_dir", "tls_cert", "tls_key")
     return {key: getattr(args, key, None) for key in keys}
+
+
+def _remote(args):
+    """`trigger` and `scenario`: errors of the control API (or of reaching it) as one line, exit 1 or 2."""
+    try:
+        return _trigger(args) if args.command == "trigger" else _scenario(args)
+    except ControlError as exc:
+        print(f"pos-sandbox: {exc}", file=sys.stderr)
+        return exc.exit_code
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.command in ("trigger", "scenario"):
-        try:
-            return _trigger(args) if args.command == "trigger" else _scenario(args)
-        except OSError as exc:
-            print(f"pos-sandbox: cannot reach {args.url}: {exc}", file=sys.stderr)
-            return 2
+        return _remote(args)
     try:
         config = load_config(_overrides(args))
         if args.command == "seed":

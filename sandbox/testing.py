@@ -6,6 +6,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from sandbox.app import create_app
+from sandbox.tls import temporary as temporary_certificate
 
 # Tests run with the clock frozen at a fixed instant, so time only moves when a test moves it. Rate limits are off:
 # with time standing still every request would share one window (switch them on with {"rate_limits": True}).
@@ -28,10 +29,14 @@ def pos_sandbox_client(pos_sandbox_app):
 class LiveSandbox:
     """A sandbox served on a loopback port from a background thread, with its webhook worker running."""
 
-    def __init__(self, app):
+    def __init__(self, app, tls=False):
         self.app = app
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        # With tls=True it serves HTTPS; clients trust `.ca` (e.g. `requests.get(url, verify=live.ca)`).
+        self.certificate = temporary_certificate() if tls else None
+        self.ca = self.certificate.ca if tls else None
+        self._server = make_server("127.0.0.1", 0, app, threaded=True,
+                                   ssl_context=self.certificate.server_context() if tls else None)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self):
