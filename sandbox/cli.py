@@ -113,6 +113,10 @@ def build_parser():
     trigger.add_argument("--client", dest="client_id", help="partner clientId for partner_* events")
     _add_url(trigger)
     _add_scenario(commands)
+    health = commands.add_parser("health", help="exit 0 when a sandbox answers its health check (Docker uses it)")
+    health.add_argument("--url", type=_sandbox_url,
+                        help="base URL (default: loopback at the configured port, https with --tls)")
+    health.add_argument("--config", help="YAML config file (for the port and TLS settings)")
     return parser
 
 
@@ -146,6 +150,20 @@ def _trigger(args):
     return 0
 
 
+def _health(args):
+    """Liveness of a sandbox on this machine; its own certificate is not checked (loopback only)."""
+    url = args.url
+    if url is None:
+        try:
+            config = load_config({"config": args.config})
+        except ValueError as exc:
+            raise ControlError(str(exc), 2) from exc
+        url = f"{'https' if config.tls or config.tls_cert else 'http'}://127.0.0.1:{config.port}"
+    answer = call(url, "GET", "/health", verify=False)
+    print(f"{url}: {answer['status']}, world {answer['world']}, {answer['now']}")
+    return 0
+
+
 def _overrides(args):
     keys = ("host", "port", "threads", "strict", "frozen", "seed", "fixtures", "start_time", "history_days", "config",
             "scenarios", "log_format", "tls", "tls_dir", "tls_cert", "tls_key")
@@ -153,9 +171,9 @@ def _overrides(args):
 
 
 def _remote(args):
-    """`trigger` and `scenario`: errors of the control API (or of reaching it) as one line, exit 1 or 2."""
+    """`trigger`, `scenario` and `health`: errors of the control API (or of reaching it) as one line, exit 1 or 2."""
     try:
-        return _trigger(args) if args.command == "trigger" else _scenario(args)
+        return {"trigger": _trigger, "scenario": _scenario, "health": _health}[args.command](args)
     except ControlError as exc:
         print(f"pos-sandbox: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -163,7 +181,7 @@ def _remote(args):
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    if args.command in ("trigger", "scenario"):
+    if args.command in ("trigger", "scenario", "health"):
         return _remote(args)
     try:
         config = load_config(_overrides(args))

@@ -30,9 +30,9 @@ def banner(app, base_url, certificate=None):
             lines.append(f"  toster key={key['key']}  scopes={','.join(key['scopes'])}")
     for restaurant in toast_state(world).restaurants.values():
         lines.append(f"  toast  restaurant {restaurant.guid}  {restaurant.name} ({restaurant.location_name})")
-    lines.append(f"  console  {base_url}/_sandbox/console")
     if certificate is not None:
         lines.append(f"  TLS      trust {certificate.ca}  (certificate SHA-256 {certificate.fingerprint})")
+    lines.append(f"  console  {base_url}/_sandbox/console")
     return "\n".join(lines)
 
 
