@@ -9,9 +9,12 @@ from sandbox.core import webhooks
 from sandbox.core.errors import NotFound
 from sandbox.core.observe import CONTENT_TYPE
 from sandbox.core.scenarios import load_preset, preset_names
+from sandbox.toast.state import toast_state
 
 CONTROL = "/_sandbox"
 FEED_LIMIT = 200
+# The console's own files (the page itself is getConsole); nothing else in the folder is served.
+CONSOLE_ASSETS = {"console.js": "text/javascript; charset=utf-8", "console.css": "text/css; charset=utf-8"}
 
 
 def package_version():
@@ -73,7 +76,26 @@ def console_feed(ctx):
             "requests": entries, "deliveries": [d.to_dict() for d in deliveries]}
 
 
+def console_asset(ctx):
+    name = ctx.params["name"]
+    if name not in CONSOLE_ASSETS:
+        raise NotFound(f"No console file {name}")
+    data = resources.files("sandbox").joinpath("control", "static", name).read_bytes()
+    return Response(data, content_type=CONSOLE_ASSETS[name])
+
+
+def list_connections(ctx):
+    state = toast_state(ctx.world)
+    connections = [{"clientId": c.client_id, **c.to_dict(state.restaurants[c.restaurant_guid])}
+                   for c in state.connections.values()]
+    restaurants = [{"guid": r.guid, "name": r.name, "locationName": r.location_name, "city": r.city,
+                    "managementGroupGuid": r.management_group_guid} for r in state.restaurants.values()]
+    return {"connections": connections, "restaurants": restaurants}
+
+
 OPERATIONS = {
+    "getConsoleAsset": console_asset,
+    "listConnections": list_connections,
     "getHome": home,
     "listSpecs": list_specs,
     "getSpec": get_spec,
