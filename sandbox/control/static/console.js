@@ -2,7 +2,7 @@
 "use strict";
 
 // The events POST /_sandbox/trigger accepts (its enum in specs/sandbox-control-v1.yaml; a test keeps them equal).
-const TRIGGER_EVENTS = ["order_updated", "menus_updated", "partner_added", "partner_updated", "partner_removed",
+const TRIGGER_EVENTS = ["order_updated", "menus_updated", "partner_added", "partner_removed", "partner_updated",
   "in_stock", "out_of_stock", "low_quantity", "order.created", "order.confirmed", "order.cooking", "order.packed",
   "order.dispatched", "order.delivered", "order.cancelled", "customer.created", "review.submitted",
   "loyalty.awarded"];
