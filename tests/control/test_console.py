@@ -122,6 +122,7 @@ def test_webhooks_add_trigger_events_replay_pause_and_edit(page, live):
         row.get_by_role("button", name="Restart").wait_for()
         assert _api(live, "GET", f"/webhooks/subscriptions/{subscription['guid']}").json()["status"] == "stopped"
         row.get_by_role("button", name="Restart").click()
+        row.get_by_role("button", name="Pause").wait_for()
         row.get_by_role("button", name="Edit").click()
         tab.fill("#subscription-form input[name=url]", receiver.url + "/v2")
         tab.select_option("#subscription-form select[name=signing]", "body")
@@ -171,10 +172,10 @@ def test_scenarios_describe_switch_on_with_times_and_validate_rules(page, live):
     assert "503" in card.inner_text() and "Retry-After" in card.inner_text()
     card.get_by_label("times for toast-outage").fill("2")
     card.get_by_role("button", name="Switch on").click()
-    tab.wait_for_selector("#rule-rows tr[data-rule] td.times-left:text('2')")
+    tab.wait_for_selector("#rule-rows tr[data-rule] td.times-left:text-is('2')")
     assert [r["times"] for r in _api(live, "GET", "/scenarios").json()["active"]] == [2]
     requests.get(f"{live.url}/partners/v1/restaurants", timeout=5)
-    tab.wait_for_selector("#rule-rows tr[data-rule] td.times-left:text('1')", timeout=5000)
+    tab.wait_for_selector("#rule-rows tr[data-rule] td.times-left:text-is('1')", timeout=5000)
 
     tab.fill("#rule-text", '{"match": {"api": "orders"}')
     tab.click("#rule-form button[type=submit]")
@@ -222,10 +223,10 @@ def test_world_pick_create_snapshot_restore_and_reset(page, live):
 def test_clock_freeze_set_and_advance(page, live):
     tab = page("world")
     tab.click("#freeze")
-    tab.wait_for_selector("#freeze:text('Freeze')")
+    tab.wait_for_selector("#freeze:text-is('Freeze')")
     assert _api(live, "GET", "/clock").json()["frozen"] is False
     tab.click("#freeze")
-    tab.wait_for_selector("#freeze:text('Unfreeze')")
+    tab.wait_for_selector("#freeze:text-is('Unfreeze')")
     tab.fill("#clock-form input[name=set]", "2026-11-03T09:00:00Z")
     tab.click("#clock-form button[type=submit]")
     tab.wait_for_selector("#clock:text('2026-11-03T09:00:00.000Z (frozen)')")
