@@ -77,8 +77,8 @@ def _add_serve(commands):
     serve.add_argument("--tls", action="store_true", default=None,
                        help="serve HTTPS with a certificate made at start (its CA is printed in the banner)")
     serve.add_argument("--tls-dir", dest="tls_dir",
-                       help="with --tls: write ca.pem, cert.pem and key.pem here (default: a temporary folder "
-                            "removed at exit)")
+                       help="serve HTTPS and write ca.pem, cert.pem and key.pem here (with --tls alone: a temporary "
+                            "folder removed at exit)")
     serve.add_argument("--cert", dest="tls_cert", help="serve HTTPS with your own certificate (PEM; needs --key)")
     serve.add_argument("--key", dest="tls_key", help="the private key of --cert (PEM)")
     _add_world_options(serve)
@@ -158,7 +158,7 @@ def _health(args):
             config = load_config({"config": args.config})
         except ValueError as exc:
             raise ControlError(str(exc), 2) from exc
-        url = f"{'https' if config.tls or config.tls_cert else 'http'}://127.0.0.1:{config.port}"
+        url = f"{'https' if config.tls or config.tls_cert or config.tls_dir else 'http'}://127.0.0.1:{config.port}"
     answer = call(url, "GET", "/health", verify=False)
     print(f"{url}: {answer['status']}, world {answer['world']}, {answer['now']}")
     return 0

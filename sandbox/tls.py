@@ -111,6 +111,6 @@ def for_config(config):
     """The Certificate that `serve` uses for a Config, or None for plain HTTP."""
     if config.tls_cert:
         return Certificate(config.tls_cert, config.tls_key, config.tls_cert)
-    if not config.tls:
+    if not (config.tls or config.tls_dir):
         return None
     return generate(config.tls_dir, [config.host]) if config.tls_dir else temporary([config.host])

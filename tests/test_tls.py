@@ -55,7 +55,7 @@ def test_the_generated_certificate_lives_as_long_as_the_process():
 
 
 def test_tls_dir_keeps_the_files_where_asked(tmp_path):
-    sandbox = Served("--tls", "--tls-dir", str(tmp_path / "tls"), scheme="https")
+    sandbox = Served("--tls-dir", str(tmp_path / "tls"), scheme="https")
     try:
         ca, _ = _trusted(sandbox.banner)
         assert ca == str(tmp_path / "tls" / "ca.pem")

@@ -14,7 +14,8 @@ from sandbox.toast.state import toast_state
 CONTROL = "/_sandbox"
 FEED_LIMIT = 200
 # The console's own files (the page itself is getConsole); nothing else in the folder is served.
-CONSOLE_ASSETS = {"console.js": "text/javascript; charset=utf-8", "console.css": "text/css; charset=utf-8"}
+CONSOLE_ASSETS = {"console.js": "text/javascript; charset=utf-8",
+                  "console-panels.js": "text/javascript; charset=utf-8", "console.css": "text/css; charset=utf-8"}
 
 
 def package_version():
