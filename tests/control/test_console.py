@@ -134,6 +134,15 @@ def test_webhooks_add_trigger_events_replay_pause_and_edit(page, live):
         receiver.stop()
 
 
+def test_opening_a_panel_shows_changes_made_through_the_api(page, live):
+    tab = page("webhooks")
+    _api(live, "POST", "/webhooks/subscriptions",
+         json={"provider": "toast", "eventCategory": "stock", "url": "http://127.0.0.1:9/stock"})
+    tab.click("nav button[data-panel=credentials]")
+    tab.click("nav button[data-panel=webhooks]")
+    tab.wait_for_selector("#subscription-rows td:text-is('stock')")
+
+
 def test_trigger_list_is_the_control_api_s_list(page):
     with open(CONTROL_SPEC, encoding="utf-8") as handle:
         spec = yaml.safe_load(handle)
@@ -174,6 +183,7 @@ def test_scenarios_describe_switch_on_with_times_and_validate_rules(page, live):
     card.get_by_role("button", name="Switch on").click()
     tab.wait_for_selector("#rule-rows tr[data-rule] td.times-left:text-is('2')")
     assert [r["times"] for r in _api(live, "GET", "/scenarios").json()["active"]] == [2]
+    assert card.locator(".preset-state").inner_text() == "on: 1 rule active"
     requests.get(f"{live.url}/partners/v1/restaurants", timeout=5)
     tab.wait_for_selector("#rule-rows tr[data-rule] td.times-left:text-is('1')", timeout=5000)
 

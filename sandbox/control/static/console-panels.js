@@ -227,7 +227,8 @@ async function loadPresets() {
   fill($("preset-cards"), presets.map((p) => {
     const times = h("input", {type: "number", min: 1, step: 1, size: 4, placeholder: "no limit",
       "aria-label": `times for ${p.name}`});
-    return h("div", {class: "card", dataset: {preset: p.name}}, h("h4", {}, p.name), h("p", {}, p.description),
+    return h("div", {class: "card", dataset: {preset: p.name}}, h("h4", {}, p.name, " ",
+      h("small", {class: "preset-state"}, "off")), h("p", {}, p.description),
       h("p", {class: "hint"}, `${p.rules.length} rule${p.rules.length === 1 ? "" : "s"}`
         + (p.effects.length ? `; first: ${p.effects.map((e) => e.trigger).join(", ")}` : "")),
       h("div", {class: "bar"}, h("label", {}, "times ", times), h("button", {type: "button", onclick: () => act(
@@ -239,6 +240,7 @@ async function loadPresets() {
           return added;
         }, (added) => added && `${p.name} on: ${added.ids.join(", ")}`)}, "Switch on")));
   }));
+  renderRules();
 }
 
 function renderRules() {
@@ -250,6 +252,10 @@ function renderRules() {
       await api(`/scenarios/${encodeURIComponent(r.id)}`, {method: "DELETE"});
       await refreshFeed();
     }, `${r.id} off`)}, "Off")))));
+  for (const card of document.querySelectorAll("#preset-cards .card")) {
+    const on = state.rules.filter((r) => r.preset === card.dataset.preset).length;
+    card.querySelector(".preset-state").textContent = on ? `on: ${on} rule${on === 1 ? "" : "s"} active` : "off";
+  }
 }
 
 async function addRule(event) {

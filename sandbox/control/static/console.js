@@ -50,7 +50,10 @@ function h(tag, attributes = {}, ...children) {
 }
 
 const when = (epoch) => epoch ? new Date(epoch * 1000).toISOString().replace(".000Z", "Z") : "";
-const say = (text, isError = false) => { $("message").textContent = text; $("message").className = isError ? "error" : ""; };
+function say(text, isError = false) {
+  $("message").textContent = text;
+  $("message").className = isError ? "error" : "";
+}
 const fill = (element, rows) => element.replaceChildren(...rows);
 
 async function act(work, done) {
@@ -112,6 +115,12 @@ async function loadEverything() {
     loadPresets(), loadSnapshots(), refreshFeed()]));
 }
 
+const PANEL_LOADERS = {
+  credentials: loadCredentials, restaurants: loadConnections, requests: refreshFeed, scenarios: loadPresets,
+  webhooks: () => (state.subscription ? showEvents(state.subscription) : loadSubscriptions()),
+  world: () => Promise.all([loadWorlds(), loadSnapshots()]),
+};
+
 function showPanel(name) {
   state.panel = $(name) ? name : "credentials";
   for (const section of document.querySelectorAll("main > section")) { section.hidden = section.id !== state.panel; }
@@ -126,7 +135,8 @@ function wire() {
   for (const button of document.querySelectorAll("nav button")) {
     button.addEventListener("click", () => { location.hash = button.dataset.panel; });
   }
-  window.addEventListener("hashchange", () => showPanel(location.hash.slice(1)));
+  // Opening a panel reloads what the feed does not carry (someone may have changed it through the API).
+  window.addEventListener("hashchange", () => { showPanel(location.hash.slice(1)); act(PANEL_LOADERS[state.panel]); });
   $("world-pick").addEventListener("change", (e) => useWorld(e.target.value));
   $("partner-pick").addEventListener("change", renderRestaurants);
   $("restaurant-search").addEventListener("input", renderRestaurants);
