@@ -19,6 +19,7 @@ from sandbox.core.errors import ApiError, BadRequest, error_class
 from sandbox.core.fixtures import fixture_key, load_fixtures
 from sandbox.core.guard import Guard
 from sandbox.core.ids import IdFactory
+from sandbox.core.observe import Observer
 from sandbox.core.store import Store, World, WorldSettings
 from sandbox.core.templates import TEMPLATES, Data, Template
 from sandbox.core.webhooks import WebhookState
@@ -55,6 +56,7 @@ class Sandbox:
             raise ValueError(f"--scenario: {exc.message}") from exc
         if config.world_file:
             portable.load_file(self.store.get(None), config.world_file)
+        self.observer = Observer(self, config.log_format)
 
     def world_settings(self, **overrides):
         """The app's world settings with some replaced; a start time that is not an instant is a 400."""
@@ -151,4 +153,5 @@ def _http_error(sandbox, exc):
     response = pipeline.json_response(pipeline.error_reply(provider, error, pipeline.new_request_id()))
     if provider.simulated:
         pipeline.journal_unrouted(sandbox, provider, response, started)
+    sandbox.observer.request_done(provider, None, None, response, started)
     return response

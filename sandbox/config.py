@@ -1,8 +1,10 @@
 """Settings: built-in defaults <- config file <- SANDBOX_* environment <- command-line flags or factory mapping."""
 
+import difflib
 import os
 from dataclasses import dataclass, field, fields
 
+import yaml
 from marshmallow import EXCLUDE, Schema, ValidationError, fields as mf, post_load, validate
 
 from sandbox.core.clock import parse_instant
@@ -52,6 +54,11 @@ class Config:
     webhook_hosts: tuple = field(default_factory=tuple)
     webhook_any_host: bool = False
     quiet: bool = False
+    log_format: str = "text"
+    tls: bool = False
+    tls_cert: str = None
+    tls_key: str = None
+    tls_dir: str = None
 
     @property
     def start_instant(self):
@@ -102,6 +109,11 @@ class ConfigSchema(Schema):
     webhook_hosts = mf.List(mf.String())
     webhook_any_host = mf.Boolean()
     quiet = mf.Boolean()
+    log_format = mf.String(validate=validate.OneOf(["text", "json"]))
+    tls = mf.Boolean()
+    tls_cert = mf.String(allow_none=True)
+    tls_key = mf.String(allow_none=True)
+    tls_dir = mf.String(allow_none=True)
 
     @post_load
     def _build(self, data, **_):
@@ -113,28 +125,85 @@ class ConfigSchema(Schema):
         for name in LIST_SETTINGS:
             if name in data:
                 data[name] = tuple(data[name])
+        if bool(data.get("tls_cert")) != bool(data.get("tls_key")):
+            raise ValidationError("a certificate and its key go together (--cert and --key)", "tls_cert")
         return Config(**data)
 
 
+SETTINGS = tuple(item.name for item in fields(Config))
+ENVIRONMENT_PREFIX = "SANDBOX_"
+# SANDBOX_CONFIG names the file itself; it is not a setting.
+_ENVIRONMENT_EXTRA = ("CONFIG",)
+
+
+def _env_name(name):
+    return ENVIRONMENT_PREFIX + name.upper()
+
+
+def _refuse_unknown(names, label, where=""):
+    """ValueError for the first name that is not a setting, suggesting the closest one."""
+    for name in names:
+        if name not in SETTINGS:
+            close = difflib.get_close_matches(name, SETTINGS, n=1, cutoff=0.6)
+            hint = f"did you mean {label(close[0])}?" if close else f"settings: {', '.join(SETTINGS)}"
+            raise ValueError(f"unknown setting {label(name)}{where}; {hint}")
+
+
+def _from_file(path):
+    """The mapping in a YAML config file; a clear message (with the line) when it cannot be read."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = load_yaml(handle.read())
+    except OSError as exc:
+        raise ValueError(f"config file {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        mark, opened = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = f" ({exc.context} opened at line {opened.line + 1})" if opened and exc.context else ""
+        raise ValueError(f"config file {path}: not valid YAML{where}: {problem}{context}") from exc
+    if document is None:
+        return {}
+    if not isinstance(document, dict):
+        raise ValueError(f"config file {path}: expected a mapping of settings (name: value), "
+                         f"not {type(document).__name__}")
+    names = [str(name).replace("-", "_") for name in document]
+    _refuse_unknown(names, repr, f" in {path}")
+    return dict(zip(names, document.values()))
+
+
 def _from_environment(environ):
-    values = {}
-    for item in fields(Config):
-        raw = environ.get(f"SANDBOX_{item.name.upper()}")
-        if raw is not None:
-            values[item.name] = [s for s in raw.split(",") if s] if item.name in LIST_SETTINGS else raw
-    return values
+    names = [key[len(ENVIRONMENT_PREFIX):].lower() for key in environ
+             if key.startswith(ENVIRONMENT_PREFIX) and key[len(ENVIRONMENT_PREFIX):] not in _ENVIRONMENT_EXTRA]
+    _refuse_unknown(names, _env_name)
+    return {name: ([s for s in environ[_env_name(name)].split(",") if s] if name in LIST_SETTINGS
+                   else environ[_env_name(name)]) for name in names}
 
 
 def load_config(overrides=None, config_file=None, environ=None):
-    """Merge every source in order of precedence; a bad value raises ValueError naming the setting."""
-    merged = {}
-    config_file = config_file or (overrides or {}).get("config") or (environ or os.environ).get("SANDBOX_CONFIG")
-    if config_file:
-        with open(config_file, encoding="utf-8") as handle:
-            merged.update(load_yaml(handle.read()) or {})
-    merged.update(_from_environment(os.environ if environ is None else environ))
-    merged.update({k: v for k, v in (overrides or {}).items() if v is not None and k != "config"})
+    """Merge every source in order of precedence; a bad or unknown setting raises ValueError naming it where it
+    was given (the file, the SANDBOX_* variable or the setting)."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    config_file = config_file or overrides.pop("config", None) or environ.get("SANDBOX_CONFIG")
+    overrides = {name: value for name, value in overrides.items() if value is not None}
+    merged, sources = {}, {}
+    layers = [(_from_file(config_file) if config_file else {}, lambda name: f"{name} (in {config_file})"),
+              (_from_environment(environ), _env_name), (overrides, str)]
+    _refuse_unknown(overrides, str)
+    for values, label in layers:
+        merged.update(values)
+        sources.update({name: label(name) for name in values})
     try:
         return ConfigSchema().load(merged)
     except ValidationError as exc:
-        raise ValueError(f"invalid configuration: {exc.messages}") from exc
+        problems = "; ".join(f"{sources.get(name, name)}={merged.get(name)!r}: {' '.join(_flat(messages))}"
+                             for name, messages in exc.messages.items())
+        raise ValueError(f"invalid configuration: {problems}") from exc
+
+
+def _flat(messages):
+    """marshmallow messages (a list, or a dict for list items) as plain sentences."""
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in _flat(value)]
+    return list(messages) if isinstance(messages, list) else [str(messages)]

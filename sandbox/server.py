@@ -1,18 +1,29 @@
-"""Serve an app through gunicorn: one worker (the store is in memory) with threads, and a banner when ready."""
+"""Serve an app through gunicorn: one worker (the store is in memory) with threads, a banner when ready, an access
+log line per request, and HTTPS when asked."""
+
+import errno
+import logging
+import socket
+import ssl
+import sys
 
 from gunicorn.app.base import BaseApplication
 
+from sandbox import tls
 from sandbox.app import create_app
+from sandbox.core.observe import access_log
+from sandbox.toast.state import toast_state
 
 
-def banner(app, base_url):
-    """The lines printed at start: where the sandbox listens and (unless quiet) the fake credentials of its
-    default world."""
+def banner(app, base_url, certificate=None):
+    """The lines printed at start: where the sandbox listens, the certificate to trust and (unless quiet) the
+    console, the default world's restaurants and its fake credentials."""
     sandbox = app.extensions["sandbox"]
     world = sandbox.store.get(None)
     lines = [f"pos-sandbox is ready at {base_url}  (control API: {base_url}/_sandbox, seed {world.seed})"]
+    trust = [f"  TLS      trust {certificate.ca}  (certificate SHA-256 {certificate.fingerprint})"] if certificate else []
     if sandbox.config.quiet:
-        return lines[0]
+        return "\n".join(lines + trust)
     for provider in sandbox.providers:
         credentials = provider.credentials(world) or {}
         for client in credentials.get("clients", []):
@@ -20,7 +31,32 @@ def banner(app, base_url):
                          f"clientSecret={client['clientSecret']}  scopes={len(client['scopes'])}")
         for key in credentials.get("keys", []):
             lines.append(f"  toster key={key['key']}  scopes={','.join(key['scopes'])}")
+    for restaurant in toast_state(world).restaurants.values():
+        lines.append(f"  toast  restaurant {restaurant.guid}  {restaurant.name} ({restaurant.location_name})")
+    lines += trust + [f"  console  {base_url}/_sandbox/console"]
     return "\n".join(lines)
+
+
+def check_port_free(host, port):
+    """ValueError naming the port and --port when something already listens there (gunicorn would retry for
+    seconds with raw errors)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ValueError(f"port {port} on {host} is already in use; pick another with --port") from exc
+            raise ValueError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+
+
+def _access_log_to_stdout():
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access_log.addHandler(handler)
+    access_log.setLevel(logging.INFO)
+    access_log.propagate = False
 
 
 class _Server(BaseApplication):
@@ -39,18 +75,27 @@ class _Server(BaseApplication):
 
 def serve(config):
     """Run until interrupted; returns gunicorn's exit status."""
+    check_port_free(config.host, config.port)
+    certificate = tls.for_config(config)
+    if certificate is not None:
+        try:
+            certificate.server_context()
+        except (ssl.SSLError, OSError) as exc:
+            raise ValueError(f"cannot serve {certificate.cert} with {certificate.key}: {exc}") from exc
     app = create_app(config)
-    base_url = f"http://{config.host}:{config.port}"
+    _access_log_to_stdout()
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    base_url = f"{'https' if certificate else 'http'}://{host}:{config.port}"
 
     def when_ready(_server):
-        print(banner(app, base_url), flush=True)
+        print(banner(app, base_url, certificate), flush=True)
 
     def post_worker_init(_worker):
         # Threads do not survive gunicorn's fork: the delivery worker starts in the serving process.
         app.extensions["sandbox"].webhooks.start()
 
     options = {
-        "bind": f"{config.host}:{config.port}",
+        "bind": f"{host}:{config.port}",
         "workers": 1,
         "worker_class": "gthread",
         "threads": config.threads,
@@ -66,5 +111,7 @@ def serve(config):
         "when_ready": when_ready,
         "post_worker_init": post_worker_init,
     }
+    if certificate is not None:
+        options.update(certfile=certificate.cert, keyfile=certificate.key)
     _Server(app, options).run()
     return 0

@@ -46,10 +46,17 @@ class _QuietHandler(WSGIRequestHandler):
 class LiveSandbox:
     """A sandbox app served on a loopback port from background threads, with its webhook worker running."""
 
-    def __init__(self, app):
+    def __init__(self, app, tls=False):
         self.app = app
-        self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        # With tls=True it serves HTTPS; clients trust `.ca` (e.g. `requests.get(url, verify=live.ca)`).
+        self.certificate = self.ca = None
+        if tls:
+            from sandbox.tls import temporary     # cryptography is loaded only when TLS is asked for
+            self.certificate = temporary()
+            self.ca = self.certificate.ca
+        self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler,
+                                   ssl_context=self.certificate.server_context() if tls else None)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self._server.server_port}"
         token = app.extensions["sandbox"].config.admin_token
         # Headers for control API calls (the admin token, when one is set).
         self.control_headers = {"X-Sandbox-Token": token} if token else {}

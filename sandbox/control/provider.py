@@ -1,13 +1,14 @@
 """The control API as a provider: no credentials, errors as `{"error", "details"}`."""
 
-from sandbox.control import handlers, qa, webhooks
+from sandbox.control import handlers, home, qa, webhooks
 from sandbox.core.provider import Provider
 
 
 class ControlProvider(Provider):
     name = "sandbox"
     simulated = False
-    apis = (("sandbox-control-v1.yaml", {**handlers.OPERATIONS, **webhooks.OPERATIONS, **qa.OPERATIONS}),)
+    apis = (("sandbox-control-v1.yaml", {**handlers.OPERATIONS, **webhooks.OPERATIONS, **qa.OPERATIONS,
+                                       **home.OPERATIONS}),)
 
     def error_body(self, error, request_id):
         return {"error": error.message, "details": {**error.details, "requestId": request_id}}

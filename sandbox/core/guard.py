@@ -11,6 +11,7 @@ from sandbox.core.errors import Forbidden, Unauthorized, error_class
 
 CONTROL_PREFIX = "/_sandbox"
 CONSOLE_PATH = "/_sandbox/console"
+CONSOLE_ASSETS = "/_sandbox/console/assets/"       # the page's script and style: no secrets, and no way to send a token
 TOKEN_HEADER = "X-Sandbox-Token"
 MAX_URL_BYTES = 8000       # gunicorn refuses request lines over 8190 bytes itself
 MAX_HEADER_BYTES = 16 * 1024
@@ -66,7 +67,7 @@ class Guard:
             return Forbidden(HOST_REFUSED.format(host=request.host), field="Host")
         if request.path != CONTROL_PREFIX and not request.path.startswith(CONTROL_PREFIX + "/"):
             return None
-        if self.token and not self._token_presented():
+        if self.token and not self._token_presented() and not request.path.startswith(CONSOLE_ASSETS):
             return Unauthorized(TOKEN_MISSING, headers={"WWW-Authenticate": 'Bearer realm="pos-sandbox control"'})
         if request.method not in SAFE_METHODS and self._cross_site():
             return Forbidden(CROSS_SITE, field="Origin")

@@ -240,7 +240,9 @@ class Operation:
         self.operation_id = raw.get("operationId")
         if not self.operation_id:
             raise SpecError(f"{spec.name}: {self.method} {path} has no operationId")
-        self.full_path = spec.base_path + path
+        # A path item may name its own server (OpenAPI allows it): the control API's `/` lives outside /_sandbox.
+        servers = path_item.get("servers")
+        self.full_path = (servers[0]["url"].rstrip("/") if servers else spec.base_path) + path
         components = spec.components
         merged = {(p["name"], p["in"]): p for p in map(lambda p: _resolve(p, components),
                                                         path_item.get("parameters", []))}

@@ -100,6 +100,7 @@ def handle(sandbox, provider, operation, path_params):
         response = respond(sandbox, provider, operation, reply, strict=rule is None)
     if provider.simulated and ctx is not None:
         journal(ctx.world, provider, ctx, operation, response, started, rule)
+    sandbox.observer.request_done(provider, operation, ctx and ctx.world, response, started, rule)
     return response
 
 

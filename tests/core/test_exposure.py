@@ -13,8 +13,16 @@ from sandbox.server import banner
 from sandbox.testing import TEST_SETTINGS, LiveSandbox
 
 TOKEN = "qa-admin-token-1"
-CONTROL_OPERATIONS = [(op.method.upper(), re.sub(r"\{[^}]+\}", "x", op.full_path))
-                      for op in load_spec("sandbox-control-v1.yaml").operations]
+# Every control call but the front door (`GET /`, links only) and the console's script and style (a browser loads
+# them without headers; they hold no data).
+OPEN = ("/", "/_sandbox/console/assets/x")
+CONTROL_OPERATIONS = [(op.method.upper(), path) for op in load_spec("sandbox-control-v1.yaml").operations
+                      if (path := re.sub(r"\{[^}]+\}", "x", op.full_path)) not in OPEN]
+
+
+@pytest.mark.parametrize("path", ["/", "/_sandbox/console/assets/console.js"])
+def test_the_front_door_and_the_console_assets_need_no_token(guarded, path):
+    assert guarded.get(path).status_code == 200
 
 
 @pytest.fixture
@@ -36,7 +44,8 @@ def test_every_control_call_needs_the_admin_token(guarded, method, path):
 def test_the_console_takes_the_token_in_its_address_only(guarded):
     assert guarded.get("/_sandbox/console").status_code == 401
     page = guarded.get(f"/_sandbox/console?token={TOKEN}")
-    assert page.status_code == 200 and b"X-Sandbox-Token" in page.data
+    assert page.status_code == 200 and b'name="referrer" content="no-referrer"' in page.data
+    assert b"X-Sandbox-Token" in guarded.get("/_sandbox/console/assets/console.js").data
     assert guarded.get(f"/_sandbox/credentials?token={TOKEN}").status_code == 401
 
 

@@ -1,0 +1,88 @@
+"""What the sandbox tells its operator: one access-log line per request and Prometheus metrics."""
+
+import json
+import logging
+import time
+from datetime import datetime, timezone
+
+from flask import request
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+
+from sandbox.core.webhooks import STATUSES, webhook_state
+
+access_log = logging.getLogger("sandbox.access")
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+# Latency buckets in seconds: local calls take a millisecond or two; injected latency and hangs take seconds.
+BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+
+class Observer:
+    """Per app: formats access lines and keeps the counters a scrape reads."""
+
+    def __init__(self, sandbox, log_format="text"):
+        self.sandbox = sandbox
+        self.log_format = log_format
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter("sandbox_requests", "Requests answered, by provider, operationId and status",
+                                ["provider", "operation", "status"], registry=self.registry)
+        self.latency = Histogram("sandbox_request_duration_seconds", "Time to answer a request, by provider",
+                                 ["provider"], buckets=BUCKETS, registry=self.registry)
+        self.registry.register(_StateCollector(sandbox))
+
+    def request_done(self, provider, operation, world, response, started, rule=None):
+        """Count a finished request and write its access line."""
+        seconds = time.perf_counter() - started
+        operation_id = operation.operation_id if operation else None
+        self.requests.labels(provider.name, operation_id or "", str(response.status_code)).inc()
+        self.latency.labels(provider.name).observe(seconds)
+        if access_log.isEnabledFor(logging.INFO):
+            world_name = world.name if world else request.headers.get("X-Sandbox-World", "default")
+            access_log.info(self.line(request.method, request.full_path.rstrip("?"), response.status_code,
+                                      seconds * 1000, operation_id, world_name, rule.id if rule else None))
+
+    def line(self, method, path, status, latency_ms, operation_id, world, scenario):
+        """One access line, readable or as a JSON object."""
+        if self.log_format == "json":
+            return json.dumps({"time": _now(), "method": method, "path": path, "status": status,
+                               "latencyMs": round(latency_ms, 3), "operationId": operation_id, "world": world,
+                               "scenario": scenario}, separators=(",", ":"))
+        return (f"{_now()} {method} {path} {status} {latency_ms:.1f}ms op={operation_id or '-'} world={world}"
+                f" scenario={scenario or '-'}")
+
+    def exposition(self):
+        """The metrics page, in Prometheus text format."""
+        return generate_latest(self.registry)
+
+
+def _now():
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class _StateCollector:
+    """Gauges read from the worlds at scrape time: webhook deliveries by outcome, worlds, journal entries."""
+
+    def __init__(self, sandbox):
+        self.sandbox = sandbox
+
+    def describe(self):
+        return []
+
+    def collect(self):
+        worlds = list(self.sandbox.store.worlds.values())
+        deliveries = GaugeMetricFamily("sandbox_webhook_deliveries", "Webhook deliveries in the log, by provider "
+                                       "and outcome (Success, Pending, Not sent, Failure)",
+                                       labels=["provider", "outcome"])
+        counts = {}
+        for world in worlds:
+            with world.lock:
+                for delivery in list(webhook_state(world).deliveries.values()):
+                    key = (delivery.provider, delivery.status)
+                    counts[key] = counts.get(key, 0) + 1
+        for provider in [p.name for p in self.sandbox.providers if p.simulated]:
+            for outcome in STATUSES:
+                deliveries.add_metric([provider, outcome], counts.get((provider, outcome), 0))
+        yield deliveries
+        yield GaugeMetricFamily("sandbox_worlds", "Worlds in this process", value=len(worlds))
+        yield GaugeMetricFamily("sandbox_journal_entries", "Requests kept in the journal",
+                                value=sum(len(world.journal.query()) for world in worlds))
