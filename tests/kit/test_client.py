@@ -197,3 +197,30 @@ def test_run_sandbox_serves_for_any_test_runner():
         url = sandbox.url
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{url}/_sandbox/health", timeout=2)
+
+
+def test_replay_and_the_clock_controls(pos_sandbox, pos_sandbox_receiver):
+    pos_sandbox.webhooks.subscribe(pos_sandbox_receiver, "menus")
+    pos_sandbox.webhooks.trigger("menus_updated")
+    pos_sandbox_receiver.wait_for("menus_updated", pos_sandbox)
+    original = pos_sandbox.webhooks.events(type="menus_updated")[0]
+    copies = pos_sandbox.webhooks.replay(original["guid"], copies=2)
+    assert [c["replayOf"] for c in copies] == [original["guid"]] * 2
+    pos_sandbox.webhooks.flush()        # what the background worker has not sent yet; it waits for the rest
+    assert len(pos_sandbox_receiver.received("menus_updated", accepted=True)) == 3
+    assert pos_sandbox.clock.set("2026-12-01T10:00:00Z") == "2026-12-01T10:00:00.000Z"
+    assert pos_sandbox.clock.freeze(False) == "2026-12-01T10:00:00.000Z"
+    assert pos_sandbox.call("GET", "/clock")["frozen"] is False
+    assert pos_sandbox.reset()["now"] == TEST_START and pos_sandbox.call("GET", "/clock")["frozen"] is True
+    assert pos_sandbox.webhooks.events() == []
+
+
+def test_sessions_by_client_and_restaurant(pos_sandbox):
+    clients = pos_sandbox.credentials()["toast"]["clients"]
+    group = next(c for c in clients if c["type"] != "PARTNER" and c["restaurants"])
+    session = pos_sandbox.toast(restaurant=group["restaurants"][-1], client=group["clientId"])
+    assert session.restaurant == group["restaurants"][-1]
+    answer = session.get(f"/restaurants/v1/restaurants/{session.restaurant}")
+    assert answer.status_code == 200 and answer.json()["guid"] == session.restaurant
+    read_only = pos_sandbox.toster(key=2)
+    assert read_only.post("/api/orders", json=pos_sandbox.orders.toster()).status_code == 403
