@@ -55,10 +55,6 @@ class Template:
     def copy(self):
         return self.load(self._blob)
 
-    @property
-    def size(self):
-        return len(self._blob)
-
 
 class Templates:
     """The process's templates by key, least recently used dropped past `KEPT`; built outside the lock, once."""
