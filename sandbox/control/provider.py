@@ -1,4 +1,4 @@
-"""The control API as a provider: no credentials, errors as `{"error", "details"}`."""
+"""The control API as a provider (access is the guard's optional admin token), with `{"error", "details"}` errors."""
 
 from sandbox.control import handlers, home, qa, webhooks
 from sandbox.core.provider import Provider
