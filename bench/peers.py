@@ -90,14 +90,15 @@ def _cpu_seconds(pid):
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def _rss_mb(pid):
+def _memory_mb(pid):
+    """Proportional set size of the server's processes: pages a forked worker shares with its master count once."""
     total = 0
     for member in _tree(pid):
         try:
-            status = Path(f"/proc/{member}/status").read_text()
+            rollup = Path(f"/proc/{member}/smaps_rollup").read_text()
         except OSError:
             continue
-        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+        total += int(re.search(r"^Pss:\s+(\d+)", rollup, re.MULTILINE).group(1))
     return total / 1024
 
 
@@ -238,7 +239,7 @@ def main():
                                 "/_sandbox/health")
         processes.append(process)
         servers["sandbox"] = (base, process)
-        print(f"sandbox ready after {ready:.2f} s, {_rss_mb(process.pid):.0f} MB")
+        print(f"sandbox ready after {ready:.2f} s, {_memory_mb(process.pid):.0f} MB")
         operations = _operations(base)
         captures = _capture(base, operations, folder)
         port = _free_port()
@@ -248,7 +249,7 @@ def main():
                                  "bare_flask:app"], {"PEERS_CAPTURES": str(captures)}, flask_base, "/")
         processes.append(process)
         servers["flask"] = (flask_base, process)
-        print(f"bare Flask ready after {ready:.2f} s, {_rss_mb(process.pid):.0f} MB")
+        print(f"bare Flask ready after {ready:.2f} s, {_memory_mb(process.pid):.0f} MB")
         prism = os.environ.get("PRISM") or shutil.which("prism")
         if prism:
             port = _free_port()
@@ -257,11 +258,11 @@ def main():
                                     prism_base, "/orders/x")
             processes.append(process)
             servers["prism"] = (prism_base, process)
-            print(f"Prism ready after {ready:.2f} s, {_rss_mb(process.pid):.0f} MB")
+            print(f"Prism ready after {ready:.2f} s, {_memory_mb(process.pid):.0f} MB")
         else:
             print("Prism is not installed (npm install -g @stoplight/prism-cli): skipped")
         _run_all(servers, operations, folder, seconds, repeats)
-        print(f"sandbox memory after the runs: {_rss_mb(servers['sandbox'][1].pid):.0f} MB")
+        print(f"sandbox memory after the runs: {_memory_mb(servers['sandbox'][1].pid):.0f} MB")
         print("machine after:", _machine())
     finally:
         for process in processes:
