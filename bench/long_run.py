@@ -35,9 +35,26 @@ def _setup():
     return app, client, headers, body
 
 
+class _Collector:
+    """Time spent in the garbage collector, and its longest pass, while a sample runs."""
+
+    def __init__(self):
+        self.total = self.longest = 0.0
+        self._began = None
+        gc.callbacks.append(self)
+
+    def __call__(self, phase, _info):
+        if phase == "start":
+            self._began = time.perf_counter()
+        elif self._began is not None:
+            spent = time.perf_counter() - self._began
+            self.total, self.longest = self.total + spent, max(self.longest, spent)
+
+
 def _sample(client, headers, body, count):
-    """(requests/s, median ms, p99 ms) of `count` POSTs."""
+    """(requests/s, median ms, p99 ms, max ms, collector ms in all, longest collector pass ms) of `count` POSTs."""
     latencies = []
+    collector = _Collector()
     began = time.perf_counter()
     for _ in range(count):
         start = time.perf_counter()
@@ -45,8 +62,16 @@ def _sample(client, headers, body, count):
         latencies.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, response.json
     rate = count / (time.perf_counter() - began)
+    gc.callbacks.remove(collector)
     latencies.sort()
-    return rate, statistics.median(latencies), latencies[int(len(latencies) * 0.99)]
+    return (rate, statistics.median(latencies), latencies[int(len(latencies) * 0.99)], latencies[-1],
+            collector.total * 1000, collector.longest * 1000)
+
+
+def _report(name, figures):
+    rate, median, p99, longest, collected, pause = figures
+    return (f"{name:6} {rate:6.0f} POST/s, median {median:.2f} ms, p99 {p99:.2f} ms, max {longest:.0f} ms; "
+            f"collector {collected:.0f} ms in all, longest pass {pause:.0f} ms")
 
 
 def main():
@@ -57,7 +82,7 @@ def main():
     world = app.extensions["sandbox"].store.get(None)
     print(f"fresh world: {_rss_mb():.0f} MB")
     fresh = _sample(client, headers, body, count)
-    print(f"fresh:        {fresh[0]:6.0f} POST/s, median {fresh[1]:.2f} ms, p99 {fresh[2]:.2f} ms")
+    print(_report("fresh:", fresh))
     logged = len(world.state["webhooks"].deliveries)
     began = time.perf_counter()
     collections = sum(s["collections"] for s in gc.get_stats())
@@ -70,8 +95,7 @@ def main():
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
           f"{sum(s['collections'] for s in gc.get_stats()) - collections} collections")
     later = _sample(client, headers, body, count)
-    print(f"after:        {later[0]:6.0f} POST/s, median {later[1]:.2f} ms, p99 {later[2]:.2f} ms "
-          f"({later[0] / fresh[0]:.0%} of fresh)")
+    print(_report("after:", later), f"({later[0] / fresh[0]:.0%} of fresh)")
 
 
 if __name__ == "__main__":
