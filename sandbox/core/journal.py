@@ -9,7 +9,10 @@ from collections import deque
 BODY_KEPT = 4096
 # Entry ids increase across every world of the process, so entries of several worlds merge in order.
 _ENTRY_IDS = itertools.count(1)
-_SECRET_FIELDS = re.compile(r'("(?:clientSecret|accessToken|secret|refreshToken|idToken|key)"\s*:\s*")([^"]*)(")')
+# A secret field's name up to the opening quote of its value.
+_SECRET_START = re.compile(r'"(?:clientSecret|accessToken|secret|refreshToken|idToken|key)"\s*:\s*"')
+_LONGEST_START = 32
+_BYTES_READ = 8 * BODY_KEPT     # a kept character takes at most 4 bytes; the rest lets a secret that starts there end
 _SECRET_HEADERS = {"authorization", "x-toster-signature", "toast-signature", "x-sandbox-token"}
 
 
@@ -25,10 +28,27 @@ def mask_headers(headers):
 
 
 def mask_body(raw):
-    """A request or response body as text, secrets masked, cut to a few kilobytes."""
-    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else (raw or "")
-    text = _SECRET_FIELDS.sub(lambda m: m.group(1) + mask(m.group(2)) + m.group(3), text)
-    return text[:BODY_KEPT]
+    """A request or response body as text, secrets masked, cut to a few kilobytes. Only the start of the body that
+    can be kept is decoded and searched, so a large body costs what a small one does."""
+    cut = isinstance(raw, bytes) and len(raw) > _BYTES_READ
+    if isinstance(raw, bytes):
+        raw = raw[:_BYTES_READ].decode("utf-8", errors="replace")
+    text, parts, kept, at = raw or "", [], 0, 0
+    while kept < BODY_KEPT:
+        # Only a secret whose name starts within what is still to keep matters.
+        found = _SECRET_START.search(text, at, at + BODY_KEPT - kept + _LONGEST_START)
+        end = text.find('"', found.end()) if found else -1
+        if end < 0 and found is not None and cut:
+            # The value runs past the bytes read: hide all of it that shows.
+            parts += [text[at:found.end()], "****"]
+            break
+        if end < 0:
+            parts.append(text[at:at + BODY_KEPT - kept])
+            break
+        parts += [text[at:found.end()], mask(text[found.end():end]), '"']
+        kept += sum(len(part) for part in parts[-3:])
+        at = end + 1
+    return "".join(parts)[:BODY_KEPT]
 
 
 class Journal:

@@ -1,7 +1,6 @@
 """THE request pipeline: one straight function that takes a request through every stage in order."""
 
 import contextlib
-import json
 import logging
 import socket
 import time
@@ -12,6 +11,7 @@ from flask import Response, request
 from werkzeug.exceptions import ClientDisconnected
 
 from sandbox.core.body import parse_json, read_raw
+from sandbox.core.encoding import dumps
 from sandbox.core.errors import (ApiError, BadRequest, InternalError, NotImplementedOperation, RequestTimeout,
                                  UnsupportedMediaType)
 from sandbox.core.journal import mask_body, mask_headers
@@ -222,7 +222,7 @@ def respond(sandbox, provider, operation, reply, strict=True):
 
 def json_response(reply):
     """A Flask response for a Reply: JSON body (none for 204) and every header line."""
-    data = b"" if reply.status == 204 else json.dumps(reply.body, separators=(",", ":")).encode()
+    data = b"" if reply.status == 204 else dumps(reply.body)
     response = Response(data, status=reply.status, content_type="application/json")
     for name, value in reply.headers:
         response.headers.add(name, str(value))

@@ -156,9 +156,16 @@ def evict(state):
     failed deliveries always stay."""
     deliveries = state.deliveries
     surplus = len(deliveries) - state.keep
-    if surplus > 0:
-        for guid in [g for g, d in deliveries.items() if d.status in (SUCCESS, NOT_SENT)][:surplus]:
-            del deliveries[guid]
+    if surplus <= 0:
+        return
+    doomed = []
+    for guid, delivery in deliveries.items():       # oldest first; stop at the first `surplus` finished ones
+        if delivery.status in (SUCCESS, NOT_SENT):
+            doomed.append(guid)
+            if len(doomed) == surplus:
+                break
+    for guid in doomed:
+        del deliveries[guid]
 
 
 def log(world, status=None, event_type=None, subscription=None, since=None):

@@ -9,6 +9,7 @@ from sandbox.core.errors import BadRequest
 BUSINESS_DATE_INVALID = "businessDate must be a date written yyyyMMdd"
 
 
+@lru_cache(maxsize=1 << 16)     # an order repeats its few timestamps many times over
 def toast_date(epoch):
     """`2024-03-01T17:05:09.123+0000` for epoch seconds (None stays None)."""
     if epoch is None:

@@ -6,6 +6,7 @@ from sandbox.core.errors import BadRequest
 from sandbox.core.pipeline import Reply
 from sandbox.core.webhooks import subscribe, webhook_state
 from sandbox.toster import fleet, insights, orders, people
+from sandbox.toster.index import order_index
 from sandbox.toster.state import find, iso, page, toster_state
 
 THIRTY_DAYS = 30 * 86400
@@ -26,14 +27,15 @@ def _page(ctx, items, render=None):
 # Orders ---------------------------------------------------------------------------------------------------------
 
 def list_orders(ctx):
+    """Status and customer come from the index; a time window or a number search filters what they give."""
     state, p = _state(ctx), ctx.params
     since = parse_instant(p["from"]).timestamp() if p.get("from") else None
     until = parse_instant(p["to"]).timestamp() if p.get("to") else None
-    found = [o for o in reversed(state.orders.values())
-             if (p.get("status") is None or o.status == p["status"])
-             and (p.get("customer_id") is None or o.customer_id == p["customer_id"])
-             and (since is None or o.created >= since) and (until is None or o.created < until)
-             and (p.get("q") is None or p["q"].lstrip("#") in str(o.number))]
+    found = order_index(state).newest_first(state.orders, p.get("status"), p.get("customer_id"))
+    if since is not None or until is not None or p.get("q") is not None:
+        found = [o for o in found
+                 if (since is None or o.created >= since) and (until is None or o.created < until)
+                 and (p.get("q") is None or p["q"].lstrip("#") in str(o.number))]
     return _page(ctx, found, lambda o: orders.to_dict(state, o))
 
 
@@ -65,7 +67,7 @@ def list_customers(ctx):
 
 
 def _customer_detail(state, customer):
-    recent = [o for o in reversed(state.orders.values()) if o.customer_id == customer.id][:10]
+    recent = order_index(state).newest_first(state.orders, customer_id=customer.id)[:10]
     return {**people.to_dict(state, customer), "orders": [orders.summary(state, o) for o in recent]}
 
 
@@ -83,7 +85,7 @@ def update_customer(ctx):
 def list_customer_orders(ctx):
     state = _state(ctx)
     customer = find(state.customers, ctx.params["id"], "Customer")
-    found = [o for o in reversed(state.orders.values()) if o.customer_id == customer.id]
+    found = order_index(state).newest_first(state.orders, customer_id=customer.id)
     return _page(ctx, found, lambda o: orders.to_dict(state, o))
 
 

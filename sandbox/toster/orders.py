@@ -3,6 +3,7 @@
 from sandbox.core.errors import BadRequest, Conflict
 from sandbox.core.events import record
 from sandbox.toster import fleet, people
+from sandbox.toster.index import order_index
 from sandbox.toster.state import Order, find, iso, toster_state
 
 FLOW = ("NEW", "CONFIRMED", "COOKING", "PACKED", "DISPATCHED", "DELIVERED")
@@ -78,7 +79,9 @@ def create(world, clock, body):
         address.setdefault("lng", None)
     order = Order(world.ids.prefixed("ord"), state.last_number, body["type"], customer.id, lines, subtotal, fee,
                   subtotal + fee, now, address=address, notes=body.get("notes"), history=[("NEW", now, None)])
+    index = order_index(state)
     state.orders[order.id] = order
+    index.added(order)
     record(world, clock, "toster", "order", "order.created", to_dict(state, order))
     return order
 
@@ -86,6 +89,7 @@ def create(world, clock, body):
 def move(world, clock, order, new_status, reason=None):
     """Advance an order one step along the flow, or cancel it before dispatch; 409 names both states."""
     state = toster_state(world)
+    index = order_index(state)
     old = order.status
     following = FLOW[FLOW.index(old) + 1] if old in FLOW[:-1] else None
     if order.type == "pickup" and old == "PACKED":
@@ -98,6 +102,7 @@ def move(world, clock, order, new_status, reason=None):
     if new_status in ("DELIVERED", "CANCELLED"):
         fleet.release(state, order)
     order.status, order.updated = new_status, now
+    index.moved(order, old)
     order.history.append((new_status, now, reason))
     if new_status == "DELIVERED":
         people.earn(world, state, order, now)

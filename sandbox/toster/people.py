@@ -2,6 +2,7 @@
 
 from sandbox.core.errors import Conflict
 from sandbox.core.events import record
+from sandbox.toster.index import order_index
 from sandbox.toster.state import Customer, LoyaltyEntry, Review, iso, toster_state
 
 # Tiers by lifetime points.
@@ -39,7 +40,8 @@ def balance(state, customer_id):
 
 
 def to_dict(state, customer):
-    orders = [o for o in state.orders.values() if o.customer_id == customer.id and o.status != "CANCELLED"]
+    placed = order_index(state).newest_first(state.orders, customer_id=customer.id)
+    orders = [o for o in placed if o.status != "CANCELLED"]
     loyalty = balance(state, customer.id)
     return {"id": customer.id, "name": customer.name, "phone": customer.phone, "email": customer.email,
             "tags": list(customer.tags), "notes": customer.notes, "created_at": iso(customer.created),

@@ -1,5 +1,6 @@
 """The Toster side of a world: keys, catalogue, customers, orders, couriers, reviews and loyalty."""
 
+import functools
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -7,6 +8,7 @@ from datetime import datetime, timezone
 from sandbox.core.errors import NotFound
 
 
+@functools.lru_cache(maxsize=1 << 16)     # lists render the same few timestamps again and again
 def iso(epoch):
     """Toster's timestamps: RFC 3339 in UTC to the second (`2026-04-28T14:22:00Z`)."""
     return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -120,6 +122,10 @@ class TosterState:
     loyalty: list = field(default_factory=list)      # LoyaltyEntry, oldest first
     webhooks: dict = field(default_factory=dict)     # whk_ id -> webhook subscription guid
     last_number: int = 4800
+
+    def __getstate__(self):
+        # The order index (sandbox.toster.index) is rebuilt on first use, not kept in snapshots and templates.
+        return {name: value for name, value in self.__dict__.items() if name != "order_index"}
 
 
 def toster_state(world):

@@ -77,7 +77,7 @@ class OrderDesk:
         if order.paid_date is None and not order.voided and all(c.covered for c in order.checks):
             order.paid_date = self.now
         self.book.touch(order, self.now)
-        view = order.to_dict(self.now)
+        view = self.book.view(order, self.now)
         self.last_event = record(self.world, self.ctx.world.clock, "toast", "order_updated", "order_updated",
                                  {"restaurantGuid": self.restaurant.guid, "order": webhook_view(view)},
                                  self.restaurant.guid)
@@ -117,12 +117,12 @@ class OrderDesk:
 
     def get(self, key):
         """GET /orders/{guid}: the order by GUID or by its externalId."""
-        return external.find_order(self.book, self.restaurant.guid, key).to_dict(self.now)
+        return self.book.view(external.find_order(self.book, self.restaurant.guid, key), self.now)
 
     def create(self, body):
         holder = self._taken(external.order_ids(body))
         if holder is not None:
-            return self.book.orders[holder].to_dict(self.now)
+            return self.book.view(self.book.orders[holder], self.now)
         builder = self.builder()
         order, payments = builder.order(body, None)
         order.server_guid = self.api_server

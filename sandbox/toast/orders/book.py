@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from sortedcontainers import SortedList
 
+from sandbox.toast.orders.views import Renderings
+
 
 @dataclass
 class OrderBook:
@@ -25,6 +27,19 @@ class OrderBook:
         # GUIDs of orders this book shares with the seeded template (and other worlds) until it changes them; not a
         # field, so exports of a world do not show it.
         self.shared = set()
+        self.renderings = Renderings()
+
+    def __getstate__(self):
+        # Snapshots and templates keep the orders, not their renderings: a loaded book starts with none.
+        return {name: value for name, value in self.__dict__.items() if name != "renderings"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.renderings = Renderings()
+
+    def view(self, order, now):
+        """The order's wire form at `now`, rendered once while it stays unchanged (see Renderings)."""
+        return self.renderings.get(order, now)
 
     def share(self):
         """Offer every order to the worlds copied from this (template) book; returns them."""
@@ -33,6 +48,7 @@ class OrderBook:
 
     def writable(self, order):
         """The order to change: a shared one is copied into this book first, so no other world sees the change."""
+        self.renderings.drop(order.guid)
         if order.guid not in self.shared:
             return order
         own = pickle.loads(pickle.dumps(order, protocol=pickle.HIGHEST_PROTOCOL))
@@ -68,11 +84,12 @@ class OrderBook:
         return self.external_ids.get((restaurant_guid, kind, external_id))
 
     def touch(self, order, modified):
-        """Move an order's modified date (and its place in the modified index)."""
+        """Move an order's modified date (and its place in the modified index) once it has changed."""
         index = self.by_modified[order.restaurant_guid]
         index.discard((order.modified, order.guid))
         order.modified = modified
         index.add((modified, order.guid))
+        self.renderings.drop(order.guid)
 
     def index_payment(self, order, payment, kind, business_day):
         self.payments[payment.guid] = order.guid
