@@ -1,6 +1,7 @@
 """The access log and the metrics page of a served sandbox after known traffic (`serve` text and JSON formats)."""
 
 import json
+import logging
 import re
 
 import pytest
@@ -97,3 +98,13 @@ def test_metrics_in_process(client):
     assert answer.status_code == 200 and answer.content_type.startswith("text/plain; version=0.0.4")
     assert 'sandbox_requests_total{operation="getHealth",provider="sandbox",status="200"} 1.0' in answer.text
     assert HARBOR_DOWNTOWN not in answer.text
+
+
+@pytest.mark.pos_sandbox(admin_token="console-token-42", history_days=0)
+def test_the_access_log_masks_the_console_token(pos_sandbox_app, caplog):
+    """The console takes the admin token in its address; the access log must not print it (secrets are masked)."""
+    with caplog.at_level(logging.INFO, logger="sandbox.access"):
+        assert pos_sandbox_app.test_client().get("/_sandbox/console?token=console-token-42&x=1").status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "sandbox.access"]
+    assert len(lines) == 1 and "console-token-42" not in lines[0]
+    assert "/_sandbox/console?token=%2A%2A%2A%2An-42&x=1" in lines[0]

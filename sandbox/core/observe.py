@@ -4,11 +4,13 @@ import json
 import logging
 import time
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 
 from flask import request
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from sandbox.core.journal import mask
 from sandbox.core.webhooks import STATUSES, webhook_state
 
 access_log = logging.getLogger("sandbox.access")
@@ -38,7 +40,7 @@ class Observer:
         self.latency.labels(provider.name).observe(seconds)
         if access_log.isEnabledFor(logging.INFO):
             world_name = world.name if world else request.headers.get("X-Sandbox-World", "default")
-            access_log.info(self.line(request.method, request.full_path.rstrip("?"), response.status_code,
+            access_log.info(self.line(request.method, _logged_path(), response.status_code,
                                       seconds * 1000, operation_id, world_name, rule.id if rule else None))
 
     def line(self, method, path, status, latency_ms, operation_id, world, scenario):
@@ -53,6 +55,15 @@ class Observer:
     def exposition(self):
         """The metrics page, in Prometheus text format."""
         return generate_latest(self.registry)
+
+
+def _logged_path():
+    """The path and query, with the console's `token` masked like every other secret."""
+    if "token" not in request.args:
+        return request.full_path.rstrip("?")
+    query = urlencode([(name, mask(value) if name == "token" else value)
+                       for name, value in request.args.items(multi=True)])
+    return f"{request.path}?{query}"
 
 
 def _now():
