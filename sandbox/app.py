@@ -123,20 +123,16 @@ def create_app(config=None):
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     sandbox = Sandbox(config)
     app.extensions["sandbox"] = sandbox
-    view = functools.partial(_dispatch, sandbox, _url_map(PROVIDERS))
-    app.add_url_rule("/", "dispatch", view, defaults={"path": ""}, methods=_ALL_METHODS)
-    app.add_url_rule("/<path:path>", "dispatch", view, methods=_ALL_METHODS)
+    # Flask matches every request once against the per-process map of our specs' operations.
+    app.url_map = _url_map(PROVIDERS)
+    for endpoint, (provider, operation) in sandbox.routes.items():
+        app.view_functions[endpoint] = functools.partial(_view, sandbox, provider, operation)
     app.register_error_handler(HTTPException, functools.partial(_http_error, sandbox))
     app.before_request(functools.partial(Guard(config).check, sandbox))
     return app
 
 
-_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-
-
-def _dispatch(sandbox, url_map, path):
-    endpoint, path_params = url_map.bind_to_environ(request.environ).match()
-    provider, operation = sandbox.routes[endpoint]
+def _view(sandbox, provider, operation, **path_params):
     return pipeline.handle(sandbox, provider, operation, path_params)
 
 
@@ -153,5 +149,5 @@ def _http_error(sandbox, exc):
     response = pipeline.json_response(pipeline.error_reply(provider, error, pipeline.new_request_id()))
     if provider.simulated:
         pipeline.journal_unrouted(sandbox, provider, response, started)
-    sandbox.observer.request_done(provider, None, None, response, started)
+    sandbox.observer.request_done(request, provider, None, None, response, started)
     return response

@@ -11,7 +11,7 @@ from gunicorn.app.base import BaseApplication
 
 from sandbox import tls
 from sandbox.app import create_app
-from sandbox.core.observe import access_log
+from sandbox.core.observe import BatchedStreamHandler, access_log
 from sandbox.toast.state import toast_state
 
 
@@ -52,11 +52,12 @@ def check_port_free(host, port):
 
 
 def _access_log_to_stdout():
-    handler = logging.StreamHandler(sys.stdout)
+    handler = BatchedStreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(message)s"))
     access_log.addHandler(handler)
     access_log.setLevel(logging.INFO)
     access_log.propagate = False
+    return handler
 
 
 class _Server(BaseApplication):
@@ -83,7 +84,7 @@ def serve(config):
         except (ssl.SSLError, OSError) as exc:
             raise ValueError(f"cannot serve {certificate.cert} with {certificate.key}: {exc}") from exc
     app = create_app(config)
-    _access_log_to_stdout()
+    lines = _access_log_to_stdout()
     host = f"[{config.host}]" if ":" in config.host else config.host
     base_url = f"{'https' if certificate else 'http'}://{host}:{config.port}"
 
@@ -93,6 +94,10 @@ def serve(config):
     def post_worker_init(_worker):
         # Threads do not survive gunicorn's fork: the delivery worker starts in the serving process.
         app.extensions["sandbox"].webhooks.start()
+        lines.start()
+
+    def worker_exit(_server, _worker):
+        lines.flush()
 
     options = {
         "bind": f"{host}:{config.port}",
@@ -110,6 +115,7 @@ def serve(config):
         "limit_request_field_size": 32768,
         "when_ready": when_ready,
         "post_worker_init": post_worker_init,
+        "worker_exit": worker_exit,
     }
     if certificate is not None:
         options.update(certfile=certificate.cert, keyfile=certificate.key)

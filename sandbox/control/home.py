@@ -74,7 +74,7 @@ def console_feed(ctx):
     deliveries = [d for d in webhooks.log(ctx.world) if since is None or _touched_since(d, since)][-limit:]
     return {"world": ctx.world.name, "clock": ctx.world.clock.to_dict(),
             "scenarios": [rule.to_dict() for rule in ctx.world.scenarios.rules.values()],
-            "requests": entries, "deliveries": [d.to_dict() for d in deliveries]}
+            "requests": [entry.to_dict() for entry in entries], "deliveries": [d.to_dict() for d in deliveries]}
 
 
 def console_asset(ctx):

@@ -46,7 +46,7 @@ def list_requests(ctx):
                                                      p.get("status"), p.get("restaurant"), since)),
                    key=lambda entry: entry["id"])
     shown = found[-p["limit"]:] if p.get("limit") else found
-    return {"count": len(found), "requests": shown}
+    return {"count": len(found), "requests": [entry.to_dict() for entry in shown]}
 
 
 def clear_requests(ctx):

@@ -6,14 +6,16 @@ import re
 import threading
 from collections import deque
 
-BODY_KEPT = 4096
+BODY_KEPT = 4096        # bytes of each body the journal keeps
 # Entry ids increase across every world of the process, so entries of several worlds merge in order.
 _ENTRY_IDS = itertools.count(1)
-# A secret field's name up to the opening quote of its value.
-_SECRET_START = re.compile(r'"(?:clientSecret|accessToken|secret|refreshToken|idToken|key)"\s*:\s*"')
-_LONGEST_START = 32
-_BYTES_READ = 8 * BODY_KEPT     # a kept character takes at most 4 bytes; the rest lets a secret that starts there end
+_SECRET_NAMES = "clientSecret|accessToken|secret|refreshToken|idToken|key"
+# A secret field with its value; and one whose value runs to the end of what is kept.
+_SECRET = re.compile(r'("(?:' + _SECRET_NAMES + r')"\s*:\s*")([^"]*)"')
+_SECRET_CUT = re.compile(r'("(?:' + _SECRET_NAMES + r')"\s*:\s*")[^"]*\Z')
 _SECRET_HEADERS = {"authorization", "x-toster-signature", "toast-signature", "x-sandbox-token"}
+# Masking happens when an entry is first read; this lock makes that happen once.
+_MASKING = threading.Lock()
 
 
 def mask(value):
@@ -27,28 +29,53 @@ def mask_headers(headers):
             for name, value in headers}
 
 
+def environ_headers(environ):
+    """A request's header lines read straight from its WSGI environ, named as werkzeug names them (the journal
+    records every request: this skips the per-line cost of werkzeug's header view)."""
+    lines = [(name[5:].replace("_", "-").title(), value) for name, value in environ.items()
+             if name.startswith("HTTP_")]
+    lines += [(name.replace("_", "-").title(), environ[name]) for name in ("CONTENT_TYPE", "CONTENT_LENGTH")
+              if environ.get(name)]
+    return lines
+
+
 def mask_body(raw):
-    """A request or response body as text, secrets masked, cut to a few kilobytes. Only the start of the body that
-    can be kept is decoded and searched, so a large body costs what a small one does."""
-    cut = isinstance(raw, bytes) and len(raw) > _BYTES_READ
-    if isinstance(raw, bytes):
-        raw = raw[:_BYTES_READ].decode("utf-8", errors="replace")
-    text, parts, kept, at = raw or "", [], 0, 0
-    while kept < BODY_KEPT:
-        # Only a secret whose name starts within what is still to keep matters.
-        found = _SECRET_START.search(text, at, at + BODY_KEPT - kept + _LONGEST_START)
-        end = text.find('"', found.end()) if found else -1
-        if end < 0 and found is not None and cut:
-            # The value runs past the bytes read: hide all of it that shows.
-            parts += [text[at:found.end()], "****"]
-            break
-        if end < 0:
-            parts.append(text[at:at + BODY_KEPT - kept])
-            break
-        parts += [text[at:found.end()], mask(text[found.end():end]), '"']
-        kept += sum(len(part) for part in parts[-3:])
-        at = end + 1
-    return "".join(parts)[:BODY_KEPT]
+    """The first BODY_KEPT bytes of a body as text, secrets masked; a secret whose value is cut there is hidden
+    whole. Only that part of the body is ever decoded or searched."""
+    if isinstance(raw, str):
+        raw = raw.encode()
+    text = (raw or b"")[:BODY_KEPT].decode("utf-8", errors="replace")
+    # Every secret name ends in one of these; most bodies have none.
+    if 'ecret"' not in text and 'Token"' not in text and '"key"' not in text:
+        return text
+    text = _SECRET.sub(lambda found: f'{found[1]}{mask(found[2])}"', text)
+    return _SECRET_CUT.sub(lambda found: f"{found[1]}****", text)
+
+
+class Entry:
+    """One journaled request. What filters read is kept as given; header lines and bodies are kept raw (the
+    bodies cut to BODY_KEPT bytes) and masked when the entry is first read, off the request's path."""
+
+    __slots__ = ("fields", "_raw", "_view")
+
+    def __init__(self, fields, raw):
+        self.fields = fields
+        self._raw = raw
+        self._view = None
+
+    def __getitem__(self, name):
+        return self.fields[name]
+
+    def to_dict(self):
+        """The entry as the control API shows it: secrets masked."""
+        with _MASKING:
+            if self._view is None:
+                request_headers, request_body, response_headers, response_body = self._raw
+                self._view = {**self.fields, "requestHeaders": mask_headers(request_headers),
+                              "requestBody": mask_body(request_body), "responseHeaders": mask_headers(response_headers),
+                              "responseBody": mask_body(response_body)}
+                self._raw = None
+        return self._view
 
 
 class Journal:
@@ -58,18 +85,26 @@ class Journal:
         self._entries = deque(maxlen=size)
         self._lock = threading.Lock()
 
-    def record(self, **entry):
-        entry["id"] = next(_ENTRY_IDS)
+    def record(self, raw, **fields):
+        """Keep a request: `fields` as they are, `raw` = (request header lines, request body, response header
+        lines, response body) to be masked when read."""
+        fields["id"] = next(_ENTRY_IDS)
+        request_headers, request_body, response_headers, response_body = raw
+        entry = Entry(fields, (request_headers, request_body[:BODY_KEPT], response_headers,
+                               response_body[:BODY_KEPT]))
         with self._lock:
             self._entries.append(entry)
         return entry
+
+    def __len__(self):
+        return len(self._entries)
 
     def clear(self):
         with self._lock:
             self._entries.clear()
 
     def query(self, method=None, path=None, operation_id=None, status=None, restaurant=None, since=None):
-        """Entries oldest first; `path` may be a glob."""
+        """Entries oldest first (`Entry.to_dict` shows one); `path` may be a glob."""
         with self._lock:
             entries = list(self._entries)
         return [e for e in entries

@@ -2,11 +2,12 @@
 
 import json
 import logging
+import threading
 import time
+from collections import deque
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
-from flask import request
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
@@ -17,6 +18,41 @@ access_log = logging.getLogger("sandbox.access")
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # Latency buckets in seconds: local calls take a millisecond or two; injected latency and hangs take seconds.
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+
+class BatchedStreamHandler(logging.StreamHandler):
+    """A stream handler whose lines a background thread writes together every `interval` seconds. A request
+    thread only formats its line: a write and a flush per line would cost every request two system calls, each a
+    turn of the GIL among the serving threads. Start the writer in the process that serves (threads do not survive
+    a fork); `flush` writes what is pending (logging's shutdown calls it at exit)."""
+
+    def __init__(self, stream, interval=0.1):
+        super().__init__(stream)
+        self.interval = interval
+        self._pending = deque()
+
+    def start(self):
+        threading.Thread(target=self._write_periodically, name="access-log", daemon=True).start()
+
+    def emit(self, record):
+        try:
+            self._pending.append(self.format(record) + self.terminator)
+        except Exception:  # noqa: BLE001 - logging's own rule: report through handleError, never raise
+            self.handleError(record)
+
+    def flush(self):
+        lines = []
+        while self._pending:
+            lines.append(self._pending.popleft())
+        with self.lock:
+            if lines:
+                self.stream.write("".join(lines))
+            super().flush()
+
+    def _write_periodically(self):
+        while True:
+            time.sleep(self.interval)
+            self.flush()
 
 
 class Observer:
@@ -31,16 +67,24 @@ class Observer:
         self.latency = Histogram("sandbox_request_duration_seconds", "Time to answer a request, by provider",
                                  ["provider"], buckets=BUCKETS, registry=self.registry)
         self.registry.register(_StateCollector(sandbox))
+        # The labelled series a request updates, looked up once (a label lookup costs more than the update).
+        self._series = {}
 
-    def request_done(self, provider, operation, world, response, started, rule=None):
+    def request_done(self, req, provider, operation, world, response, started, rule=None):
         """Count a finished request and write its access line."""
         seconds = time.perf_counter() - started
         operation_id = operation.operation_id if operation else None
-        self.requests.labels(provider.name, operation_id or "", str(response.status_code)).inc()
-        self.latency.labels(provider.name).observe(seconds)
+        key = (provider.name, operation_id, response.status_code)
+        series = self._series.get(key)
+        if series is None:
+            series = self._series[key] = (self.requests.labels(provider.name, operation_id or "",
+                                                                str(response.status_code)),
+                                          self.latency.labels(provider.name))
+        series[0].inc()
+        series[1].observe(seconds)
         if access_log.isEnabledFor(logging.INFO):
-            world_name = world.name if world else request.headers.get("X-Sandbox-World", "default")
-            access_log.info(self.line(request.method, _logged_path(), response.status_code,
+            world_name = world.name if world else req.headers.get("X-Sandbox-World", "default")
+            access_log.info(self.line(req.method, _logged_path(req), response.status_code,
                                       seconds * 1000, operation_id, world_name, rule.id if rule else None))
 
     def line(self, method, path, status, latency_ms, operation_id, world, scenario):
@@ -57,13 +101,13 @@ class Observer:
         return generate_latest(self.registry)
 
 
-def _logged_path():
+def _logged_path(req):
     """The path and query, with the console's `token` masked like every other secret."""
-    if "token" not in request.args:
-        return request.full_path.rstrip("?")
+    if "token" not in req.args:
+        return req.full_path.rstrip("?")
     query = urlencode([(name, mask(value) if name == "token" else value)
-                       for name, value in request.args.items(multi=True)])
-    return f"{request.path}?{query}"
+                       for name, value in req.args.items(multi=True)])
+    return f"{req.path}?{query}"
 
 
 def _now():
@@ -96,4 +140,4 @@ class _StateCollector:
         yield deliveries
         yield GaugeMetricFamily("sandbox_worlds", "Worlds in this process", value=len(worlds))
         yield GaugeMetricFamily("sandbox_journal_entries", "Requests kept in the journal",
-                                value=sum(len(world.journal.query()) for world in worlds))
+                                value=sum(len(world.journal) for world in worlds))

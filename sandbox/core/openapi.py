@@ -1,6 +1,7 @@
 """Load and check our OpenAPI documents and compile one Operation (with its validators) per operationId."""
 
 import copy
+import functools
 import re
 import threading
 from datetime import datetime, timezone
@@ -274,7 +275,7 @@ class Operation:
     def flask_rule(self):
         return re.sub(r"{([^}]+)}", r"<\1>", self.full_path)
 
-    @property
+    @functools.cached_property
     def scopes_any_of(self):
         """The security requirements as a list of scope sets; meeting any one of them is enough."""
         return [set(scopes) for requirement in self.security for scopes in requirement.values()]

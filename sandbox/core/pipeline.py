@@ -14,7 +14,7 @@ from sandbox.core.body import parse_json, read_raw
 from sandbox.core.encoding import dumps
 from sandbox.core.errors import (ApiError, BadRequest, InternalError, NotImplementedOperation, RequestTimeout,
                                  UnsupportedMediaType)
-from sandbox.core.journal import mask_body, mask_headers
+from sandbox.core.journal import environ_headers
 from sandbox.core.store import DEFAULT_WORLD
 
 log = logging.getLogger("sandbox.pipeline")
@@ -40,6 +40,7 @@ class Context:
     operation: object
     world: object
     request_id: str
+    request: object = None
     headers: object = None
     params: dict = field(default_factory=dict)
     body: object = None
@@ -67,12 +68,13 @@ def handle(sandbox, provider, operation, path_params):
     the world (a reset or restore swaps versions under that lock)."""
     started = time.perf_counter()
     request_id = new_request_id()
+    req = request._get_current_object()      # the proxy costs a lookup per use; this request is used often
     ctx, rule, verdict, response = None, None, None, None
     try:
-        world = sandbox.store.get(request.headers.get("X-Sandbox-World"))
-        ctx = Context(sandbox, provider, operation, world, request_id, request.headers)
+        world = sandbox.store.get(req.headers.get("X-Sandbox-World"))
+        ctx = Context(sandbox, provider, operation, world, request_id, req, req.headers)
         if provider.simulated:
-            rule = world.scenarios.fire(provider.describe(ctx), _one_call_rules(world))
+            rule = world.scenarios.fire(provider.describe(ctx), _one_call_rules(world, req))
             if rule is not None:
                 response = world.faults.apply(ctx, rule, provider)
         if response is None:
@@ -90,7 +92,7 @@ def handle(sandbox, provider, operation, path_params):
         verdict = getattr(error, "verdict", None)    # a 429's, or the limits counted before the error
         reply = error_reply(provider, error, request_id)
     except Exception:  # noqa: BLE001 - the client gets the provider's 500, the log gets the trace
-        log.exception("handler failed for %s %s", request.method, request.path)
+        log.exception("handler failed for %s %s", req.method, req.path)
         reply = error_reply(provider, InternalError(), request_id)
     if response is None and isinstance(reply, Response):
         response = reply        # a page, not JSON (the control API's console)
@@ -99,14 +101,14 @@ def handle(sandbox, provider, operation, path_params):
             reply.headers.extend(provider.rate_limit_headers(verdict))
         response = respond(sandbox, provider, operation, reply, strict=rule is None)
     if provider.simulated and ctx is not None:
-        journal(ctx.world, provider, ctx, operation, response, started, rule)
-    sandbox.observer.request_done(provider, operation, ctx and ctx.world, response, started, rule)
+        journal(ctx.world, provider, ctx, req, operation, response, started, rule)
+    sandbox.observer.request_done(req, provider, operation, ctx and ctx.world, response, started, rule)
     return response
 
 
-def _one_call_rules(world):
+def _one_call_rules(world, req):
     """The rules of the preset named by an `X-Sandbox-Scenario` header, for this request only."""
-    name = request.headers.get("X-Sandbox-Scenario")
+    name = req.headers.get("X-Sandbox-Scenario")
     return world.scenarios.one_call_rules(name) if name else ()
 
 
@@ -120,7 +122,7 @@ def _run(ctx, provider, operation, path_params, raw, handler):
         verdict = ctx.world.limiter.check(provider.rate_limits(ctx))
     try:
         body = _parse_body(operation, raw)
-        ctx.params = operation.parse_parameters(path_params, request.args, request.headers)
+        ctx.params = operation.parse_parameters(path_params, ctx.request.args, ctx.headers)
         if body is not _NO_BODY:
             operation.validate_body(body)
             ctx.body = body
@@ -135,32 +137,31 @@ def _run(ctx, provider, operation, path_params, raw, handler):
     return (result if isinstance(result, Reply) else Reply(result)), verdict
 
 
-def journal(world, provider, ctx, operation, response, started, rule=None):
+def journal(world, provider, ctx, req, operation, response, started, rule=None):
     """Record a finished request in its world's journal."""
     body = b"" if response.is_streamed else response.get_data()
     world.journal.record(
-        time=world.clock.timestamp(), method=request.method, path=request.path,
+        (environ_headers(req.environ), _request_body(req), list(response.headers.items()), body),
+        time=world.clock.timestamp(), method=req.method, path=req.path,
         operationId=operation.operation_id if operation else None, provider=provider.name, world=world.name,
         client=provider.caller(ctx) if ctx else None,
-        restaurant=request.headers.get("Toast-Restaurant-External-ID"), status=response.status_code,
-        latencyMs=round((time.perf_counter() - started) * 1000, 3), scenario=rule.id if rule else None,
-        requestHeaders=mask_headers(request.headers.items()), requestBody=mask_body(_request_body()),
-        responseHeaders=mask_headers(response.headers.items()), responseBody=mask_body(body))
+        restaurant=req.headers.get("Toast-Restaurant-External-ID"), status=response.status_code,
+        latencyMs=round((time.perf_counter() - started) * 1000, 3), scenario=rule.id if rule else None)
 
 
 def journal_unrouted(sandbox, provider, response, started):
     """Record an unknown path or method in the journal of the world the request named, if there is one."""
     world = sandbox.store.worlds.get(request.headers.get("X-Sandbox-World") or DEFAULT_WORLD)
     if world is not None:
-        journal(world, provider, None, None, response, started)
+        journal(world, provider, None, request, None, response, started)
 
 
-def _request_body():
-    cached = getattr(request, "_cached_data", None)
+def _request_body(req):
+    cached = getattr(req, "_cached_data", None)
     if cached is not None:
         return cached
-    if request.content_length:
-        return f"<{request.content_length} bytes, not read: not kept>"
+    if req.content_length:
+        return f"<{req.content_length} bytes, not read: not kept>"
     return b""
 
 

@@ -4,8 +4,6 @@ import functools
 from abc import ABC, abstractmethod
 from importlib import resources
 
-from flask import request
-
 from sandbox.core.openapi import Spec, SpecError
 from sandbox.core.scenarios import Request
 
@@ -73,7 +71,7 @@ class Provider(ABC):
     def describe(self, ctx):
         """The request as scenario rules match it."""
         return Request(self.name, ctx.operation.spec.base_path.strip("/").split("/")[0], ctx.operation.operation_id,
-                       request.method, request.path, ctx.headers.get("Toast-Restaurant-External-ID"),
+                       ctx.request.method, ctx.request.path, ctx.headers.get("Toast-Restaurant-External-ID"),
                        self.caller(ctx))
 
     def rate_limits(self, ctx):

@@ -23,6 +23,14 @@ def reachable_restaurants(state, client):
     return set(group.restaurants) if group else set()
 
 
+def reaches(state, client, guid):
+    """Whether a client reaches one restaurant (what reachable_restaurants holds, without building the set)."""
+    if client.is_partner:
+        return (client.client_id, guid) in state.connections
+    group = state.groups.get(client.management_group_guid)
+    return group is not None and guid in group.restaurants
+
+
 def presented_token(ctx):
     """The issued Token behind the request's bearer header, if any (expired or not); never raises."""
     scheme, _, value = (ctx.headers.get("Authorization") or "").partition(" ")
@@ -55,7 +63,7 @@ def authorize_request(ctx, restaurant_header):
     guid = restaurant_header.lower()
     state = toast_state(ctx.world)
     restaurant = state.restaurants.get(guid)
-    if restaurant is None or guid not in reachable_restaurants(state, client):
+    if restaurant is None or not reaches(state, client, guid):
         raise Forbidden(errors.RESTAURANT_NOT_CONNECTED.format(guid=guid))
     if restaurant.deleted:
         raise BadRequest(errors.RESTAURANT_DELETED.format(guid=guid))

@@ -2,7 +2,7 @@
 
 from sandbox.core.errors import Forbidden, NotFound
 from sandbox.toast import errors
-from sandbox.toast.access import reachable_restaurants
+from sandbox.toast.access import reaches
 from sandbox.toast.state import toast_state
 
 RESTAURANT_NOT_FOUND = "Restaurant({guid}) was not found"
@@ -16,7 +16,7 @@ def get_restaurant(ctx):
     restaurant = state.restaurants.get(guid)
     if restaurant is None or (restaurant.archived and not ctx.params.get("includeArchived", False)):
         raise NotFound(RESTAURANT_NOT_FOUND.format(guid=guid))
-    if guid not in reachable_restaurants(state, ctx.principal):
+    if not reaches(state, ctx.principal, guid):
         raise Forbidden(errors.RESTAURANT_NOT_CONNECTED.format(guid=guid))
     return restaurant.to_dict()
 
