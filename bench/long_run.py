@@ -86,14 +86,17 @@ def main():
     logged = len(world.state["webhooks"].deliveries)
     began = time.perf_counter()
     collections = sum(s["collections"] for s in gc.get_stats())
+    collector = _Collector()
     while logged < events:
         for _ in range(1000):
             client.post("/orders/v2/orders", json=body, headers=headers)
         logged += 1000
+    gc.callbacks.remove(collector)
     print(f"wrote {events} more orders (one webhook event each) in {time.perf_counter() - began:.0f} s; "
           f"{len(world.state['webhooks'].deliveries)} log entries kept; {_rss_mb():.0f} MB, peak "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
-          f"{sum(s['collections'] for s in gc.get_stats()) - collections} collections")
+          f"{sum(s['collections'] for s in gc.get_stats()) - collections} collections, "
+          f"{collector.total * 1000:.0f} ms in all, longest pass {collector.longest * 1000:.0f} ms")
     later = _sample(client, headers, body, count)
     print(_report("after:", later), f"({later[0] / fresh[0]:.0%} of fresh)")
 

@@ -12,7 +12,7 @@ from werkzeug.routing import Map, Rule
 
 from sandbox.config import Config, load_config
 from sandbox.control.provider import ControlProvider
-from sandbox.core import pipeline, portable
+from sandbox.core import heap, pipeline, portable
 from sandbox.core.clock import parse_instant
 from sandbox.core.delivery import Dispatcher
 from sandbox.core.errors import ApiError, BadRequest, error_class
@@ -43,6 +43,7 @@ class Sandbox:
     """Everything one app instance owns: config, providers, the webhook dispatcher and the store of worlds."""
 
     def __init__(self, config):
+        heap.install()
         self.config = config
         self.providers = [cls(self) for cls in PROVIDERS]
         self.routes = {route_name(p, op): (p, op) for p in self.providers for op in p.operations}
