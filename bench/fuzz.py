@@ -12,11 +12,13 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]      # this checkout's sandbox, and the fuzzer beside the tests
 
 from fuzz_run import Fuzzer, dumps  # noqa: E402 - the fuzzer lives with the tests it also serves
+import machine
 from sandbox.app import create_app  # noqa: E402
 from sandbox.testing import TEST_SETTINGS  # noqa: E402
 
 
 def main(argv):
+    print("machine:", machine.describe())
     requests = int(argv[0]) if argv else 12000
     seeds = [int(s) for s in argv[1:]] or [1, 2, 3]
     failed = False

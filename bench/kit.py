@@ -5,13 +5,13 @@ served sandbox (`run_sandbox`, once per session).
 Usage: python bench/kit.py [tests] [repeats]"""
 
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+import machine
 from sandbox.testing import run_sandbox
 
 SUITE = '''
@@ -37,7 +37,7 @@ def _pytest_seconds(folder, selection):
 def main():
     tests = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print("machine:", machine.describe())
     starts, stops = [], []
     for _ in range(repeats + 1):
         started = time.perf_counter()

@@ -9,6 +9,7 @@ import statistics
 import sys
 import time
 
+import machine
 from sandbox.app import create_app
 
 PARTNER = ("oXOJrLo8F2nXMzqQdgCWwDllJtWR6zql", "IKiUBKnCfK2vuAiSDMK2xTY2xA6bznBRkirAgsXOhyl9F6sn23DSp8kVzjliKE1Q")
@@ -75,6 +76,7 @@ def _report(name, figures):
 
 
 def main():
+    print("machine:", machine.describe())
     events = int(sys.argv[1]) if len(sys.argv) > 1 else 50000
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
     app, client, headers, body = _setup()

@@ -14,6 +14,7 @@ import time
 
 import yaml
 
+import machine
 from sandbox.app import create_app
 from sandbox.core.fixtures import load_fixtures
 
@@ -89,6 +90,7 @@ ROUNDS = 3
 
 
 def main():
+    print("machine:", machine.describe())
     sizes = [int(a) for a in sys.argv[1:]] or [1000, 100000]
     probes = {}
     for size in sorted(sizes, reverse=True):

@@ -8,7 +8,6 @@ Needs wrk (apt-get install wrk); Prism from npm (@stoplight/prism-cli) on PATH o
 
 import json
 import os
-import platform
 import re
 import shutil
 import socket
@@ -21,6 +20,8 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDERS_SPEC = Path("/work/shared/reference/toast-specs/toast-orders-openapi.yaml")
@@ -215,20 +216,12 @@ def _capture(base, operations, folder):
     return path
 
 
-def _machine():
-    cpus = os.cpu_count()
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    load = Path("/proc/loadavg").read_text().split()[:3]
-    return f"{cpus} x {model}; Python {platform.python_version()}; load average {' '.join(load)}"
-
-
 def main():
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
-    print("machine:", _machine())
+    print("machine:", machine.describe())
     folder = Path(tempfile.mkdtemp(prefix="peers-"))
     servers, processes = {}, []
     try:
@@ -263,7 +256,7 @@ def main():
             print("Prism is not installed (npm install -g @stoplight/prism-cli): skipped")
         _run_all(servers, operations, folder, seconds, repeats)
         print(f"sandbox memory after the runs: {_memory_mb(servers['sandbox'][1].pid):.0f} MB")
-        print("machine after:", _machine())
+        print("machine after:", machine.describe())
     finally:
         for process in processes:
             _stop(process)

@@ -9,6 +9,8 @@ import sys
 import time
 import urllib.request
 
+import machine
+
 
 def _free_port():
     with socket.socket() as probe:
@@ -36,6 +38,7 @@ def once():
 
 
 def main():
+    print("machine:", machine.describe())
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     times = [once() for _ in range(runs)]
     print(f"ready after: median {statistics.median(times):.3f} s, min {min(times):.3f} s, max {max(times):.3f} s "

@@ -5,6 +5,7 @@ Usage: python bench/validation.py"""
 import json
 import timeit
 
+import machine
 from sandbox.core.provider import load_spec
 
 GUIDS = ["3f6b2a1c-9d8e-4c7b-a6f5-1e2d3c4b5a69", "7a8b9c0d-1e2f-4a3b-8c5d-6e7f8a9b0c1d"]
@@ -23,6 +24,7 @@ def order_body():
 
 
 def main():
+    print("machine:", machine.describe())
     operation = next(op for op in load_spec("toast-orders-v2.yaml").operations if op.operation_id == "ordersPost")
     body = order_body()
     size = len(json.dumps(body))

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 
+import machine
 from sandbox.app import create_app
 from sandbox.core.events import record
 
@@ -41,6 +42,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 def main():
+    print("machine:", machine.describe())
     events = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     receiver = _Receiver()
     threading.Thread(target=receiver.serve_forever, daemon=True).start()

@@ -3,13 +3,12 @@ snapshots come and go. Everything goes through the control API, in process, as a
 
 Usage: python bench/worlds.py [repeats]"""
 
-import os
-import platform
 import resource
 import statistics
 import sys
 import time
 
+import machine
 from sandbox.app import create_app
 from sandbox.testing import TEST_SETTINGS
 
@@ -57,7 +56,7 @@ def main():
     def another_app():
         create_app(settings)
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print("machine:", machine.describe())
     print(f"first app (builds the seeded template): {first:.0f} ms")
     for label, call in (("new world (create + delete)", new_world), ("reset", reset),
                         ("restore a snapshot", restore), ("another app, same settings", another_app)):
