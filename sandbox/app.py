@@ -127,14 +127,17 @@ def create_app(config=None):
     # Flask matches every request once against the per-process map of our specs' operations.
     app.url_map = _url_map(PROVIDERS)
     for endpoint, (provider, operation) in sandbox.routes.items():
-        app.view_functions[endpoint] = functools.partial(_view, sandbox, provider, operation)
+        app.view_functions[endpoint] = _view(sandbox, provider, operation)
     app.register_error_handler(HTTPException, functools.partial(_http_error, sandbox))
     app.before_request(functools.partial(Guard(config).check, sandbox))
     return app
 
 
-def _view(sandbox, provider, operation, **path_params):
-    return pipeline.handle(sandbox, provider, operation, path_params)
+def _view(sandbox, provider, operation):
+    """The view of one operation (a plain function: Flask inspects every view it calls, partials at more cost)."""
+    def view(**path_params):
+        return pipeline.handle(sandbox, provider, operation, path_params)
+    return view
 
 
 def _http_error(sandbox, exc):

@@ -66,7 +66,7 @@ class Guard:
         if _headers_too_large(environ):
             return error_class(431)(HEADERS_TOO_LARGE.format(count=MAX_HEADER_COUNT, size=MAX_HEADER_BYTES,
                                                              total=MAX_HEADERS_TOTAL))
-        if self.check_host and not _host_allowed(_host_name(request.host), self.allowed):
+        if self.check_host and not _host_allowed(environ.get("HTTP_HOST") or request.host, self.allowed):
             return Forbidden(HOST_REFUSED.format(host=request.host), field="Host")
         if request.path != CONTROL_PREFIX and not request.path.startswith(CONTROL_PREFIX + "/"):
             return None
@@ -106,8 +106,9 @@ def _headers_too_large(environ):
 
 
 @functools.lru_cache(maxsize=256)
-def _host_allowed(host, allowed):
-    """Whether a Host name may be served (cached: every request asks about the same few names)."""
+def _host_allowed(header, allowed):
+    """Whether a Host header may be served (cached: every request asks about the same few values)."""
+    host = _host_name(header)
     if not host or host in allowed or is_loopback(host):
         return bool(host)
     try:

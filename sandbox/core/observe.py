@@ -82,10 +82,12 @@ class Observer:
                                           self.latency.labels(provider.name))
         series[0].inc()
         series[1].observe(seconds)
-        if access_log.isEnabledFor(logging.INFO):
+        if access_log.isEnabledFor(logging.INFO) and access_log.hasHandlers():
             world_name = world.name if world else req.headers.get("X-Sandbox-World", "default")
-            access_log.info(self.line(req.method, _logged_path(req), response.status_code,
-                                      seconds * 1000, operation_id, world_name, rule.id if rule else None))
+            line = self.line(req.method, _logged_path(req), response.status_code, seconds * 1000, operation_id,
+                             world_name, rule.id if rule else None)
+            # A record made directly: `info()` would also look up the caller's source line, which no line shows.
+            access_log.handle(access_log.makeRecord(access_log.name, logging.INFO, __file__, 0, line, None, None))
 
     def line(self, method, path, status, latency_ms, operation_id, world, scenario):
         """One access line, readable or as a JSON object."""

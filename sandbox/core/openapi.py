@@ -276,6 +276,10 @@ class Operation:
         return re.sub(r"{([^}]+)}", r"<\1>", self.full_path)
 
     @functools.cached_property
+    def parameter_names(self):
+        return frozenset(p.name for p in self.parameters)
+
+    @functools.cached_property
     def scopes_any_of(self):
         """The security requirements as a list of scope sets; meeting any one of them is enough."""
         return [set(scopes) for requirement in self.security for scopes in requirement.values()]

@@ -39,7 +39,6 @@ class Context:
     provider: object
     operation: object
     world: object
-    request_id: str
     request: object = None
     headers: object = None
     params: dict = field(default_factory=dict)
@@ -67,14 +66,14 @@ def handle(sandbox, provider, operation, path_params):
     validation and the handler then run under one hold of the world's lock, so a request sees one version of
     the world (a reset or restore swaps versions under that lock)."""
     started = time.perf_counter()
-    request_id = new_request_id()
     req = request._get_current_object()      # the proxy costs a lookup per use; this request is used often
     ctx, rule, verdict, response = None, None, None, None
     try:
         world = sandbox.store.get(req.headers.get("X-Sandbox-World"))
-        ctx = Context(sandbox, provider, operation, world, request_id, req, req.headers)
-        if provider.simulated:
-            rule = world.scenarios.fire(provider.describe(ctx), _one_call_rules(world, req))
+        ctx = Context(sandbox, provider, operation, world, req, req.headers)
+        one_call = _one_call_rules(world, req) if provider.simulated else ()
+        if one_call or (provider.simulated and world.scenarios.rules):
+            rule = world.scenarios.fire(provider.describe(ctx), one_call)
             if rule is not None:
                 response = world.faults.apply(ctx, rule, provider)
         if response is None:
@@ -90,10 +89,10 @@ def handle(sandbox, provider, operation, path_params):
             response = world.faults.after_commit(ctx, rule, provider, reply)   # commit-then-fail rules
     except ApiError as error:
         verdict = getattr(error, "verdict", None)    # a 429's, or the limits counted before the error
-        reply = error_reply(provider, error, request_id)
+        reply = error_reply(provider, error, new_request_id())
     except Exception:  # noqa: BLE001 - the client gets the provider's 500, the log gets the trace
         log.exception("handler failed for %s %s", req.method, req.path)
-        reply = error_reply(provider, InternalError(), request_id)
+        reply = error_reply(provider, InternalError(), new_request_id())
     if response is None and isinstance(reply, Response):
         response = reply        # a page, not JSON (the control API's console)
     if response is None:

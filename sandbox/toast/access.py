@@ -51,10 +51,10 @@ def authorize_request(ctx, restaurant_header):
     if client is None:
         return
     alternatives = ctx.operation.scopes_any_of
-    if alternatives and not any(required <= set(client.scopes) for required in alternatives):
+    if alternatives and not any(required.issubset(client.scopes) for required in alternatives):
         wanted = " | ".join(" + ".join(sorted(s)) for s in alternatives)
         raise Forbidden(errors.MISSING_SCOPE.format(scopes=wanted))
-    if not any(p.name == RESTAURANT_HEADER for p in ctx.operation.parameters):
+    if RESTAURANT_HEADER not in ctx.operation.parameter_names:
         return
     if not restaurant_header:
         raise BadRequest(errors.RESTAURANT_HEADER_MISSING, field=RESTAURANT_HEADER)

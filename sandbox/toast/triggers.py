@@ -50,7 +50,7 @@ def _partner_client(state, client_id):
 
 def _order(sandbox, world, state, restaurant, catalog):
     """A one-item dine-in order, created as an integration would."""
-    ctx = Context(sandbox, None, None, world, "trigger", restaurant=restaurant)
+    ctx = Context(sandbox, None, None, world, restaurant=restaurant)
     dining = next(d for d in catalog.dining_options.values() if d.behavior == "DINE_IN")
     item = next(i for i in catalog.menu_items.values()
                 if not any(catalog.modifier_groups[g].min_selections for g in i.modifier_group_guids))
