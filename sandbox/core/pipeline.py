@@ -42,6 +42,7 @@ class Context:
     request: object = None
     headers: object = None
     params: dict = field(default_factory=dict)
+    raw_body: bytes = None
     body: object = None
     principal: object = None
     restaurant: object = None
@@ -77,7 +78,7 @@ def handle(sandbox, provider, operation, path_params):
             if rule is not None:
                 response = world.faults.apply(ctx, rule, provider)
         if response is None:
-            raw = _read_raw_body(operation, sandbox.config)
+            raw = ctx.raw_body = _read_raw_body(req, operation, sandbox.config)
             handler = provider.handler_for(operation)
             if getattr(handler, "unlocked", False):
                 reply = _run(ctx, provider, operation, path_params, raw, handler)
@@ -120,7 +121,7 @@ def _run(ctx, provider, operation, path_params, raw, handler):
     if provider.simulated and ctx.world.rate_limits:
         verdict = ctx.world.limiter.check(provider.rate_limits(ctx))
     try:
-        body = _parse_body(operation, raw)
+        body = _parse_body(ctx.request, operation, raw)
         ctx.params = operation.parse_parameters(path_params, ctx.request.args, ctx.headers)
         if body is not _NO_BODY:
             operation.validate_body(body)
@@ -140,7 +141,7 @@ def journal(world, provider, ctx, req, operation, response, started, rule=None):
     """Record a finished request in its world's journal."""
     body = b"" if response.is_streamed else response.get_data()
     world.journal.record(
-        (environ_headers(req.environ), _request_body(req), list(response.headers.items()), body),
+        (environ_headers(req.environ), _request_body(req, ctx), list(response.headers.items()), body),
         time=world.clock.timestamp(), method=req.method, path=req.path,
         operationId=operation.operation_id if operation else None, provider=provider.name, world=world.name,
         client=provider.caller(ctx) if ctx else None,
@@ -155,10 +156,9 @@ def journal_unrouted(sandbox, provider, response, started):
         journal(world, provider, None, request, None, response, started)
 
 
-def _request_body(req):
-    cached = getattr(req, "_cached_data", None)
-    if cached is not None:
-        return cached
+def _request_body(req, ctx):
+    if ctx is not None and ctx.raw_body is not None:
+        return ctx.raw_body
     if req.content_length:
         return f"<{req.content_length} bytes, not read: not kept>"
     return b""
@@ -169,19 +169,19 @@ def error_reply(provider, error, request_id):
     return Reply(provider.error_body(error, request_id), error.status, list(error.headers.items()))
 
 
-def _read_raw_body(operation, config):
+def _read_raw_body(req, operation, config):
     """The raw body of an operation that takes one (None otherwise), read with a time limit so that a client that
     sends less than it announced gets a 408 instead of holding a thread; 413 over the size limit."""
     if not operation.has_body:
         return None
     # A world export is larger than any API body: the import operation has a limit of its own.
     limit = config.max_import_bytes if operation.extension("x-sandbox-large-body") else config.max_body_bytes
-    request.max_content_length = limit
-    connection = request.environ.get("gunicorn.socket") or request.environ.get("werkzeug.socket")
+    req.max_content_length = limit
+    connection = req.environ.get("gunicorn.socket") or req.environ.get("werkzeug.socket")
     if connection is not None:
         connection.settimeout(config.body_timeout)
     try:
-        return read_raw(limit)
+        return read_raw(req, limit)
     except (OSError, ClientDisconnected) as exc:     # the socket's time limit ran out, or the client left
         if connection is not None:
             # What is left of the body must not be read as the next request: answer, then end the connection.
@@ -193,7 +193,7 @@ def _read_raw_body(operation, config):
             connection.settimeout(None)
 
 
-def _parse_body(operation, raw):
+def _parse_body(req, operation, raw):
     """The parsed JSON body, or _NO_BODY for operations without one; 415 and 400 as the platforms answer."""
     if raw is None:
         return _NO_BODY
@@ -201,8 +201,8 @@ def _parse_body(operation, raw):
         if operation.body_required:
             raise BadRequest("A JSON request body is required")
         return _NO_BODY
-    if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
-        raise UnsupportedMediaType(f"Content-Type must be application/json, not {request.mimetype or 'missing'}")
+    if req.mimetype != "application/json" and not req.mimetype.endswith("+json"):
+        raise UnsupportedMediaType(f"Content-Type must be application/json, not {req.mimetype or 'missing'}")
     return parse_json(raw)
 
 
