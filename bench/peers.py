@@ -146,49 +146,51 @@ def _wrk(base, operation, script, seconds):
     return rate, int(bad.group(1)) if bad else 0, total
 
 
-def _login(base):
-    status, body = _call(base, "POST", "/authentication/v1/authentication/login", body={
+def _login(base, call):
+    status, body = call(base, "POST", "/authentication/v1/authentication/login", body={
         "clientId": PARTNER[0], "clientSecret": PARTNER[1], "userAccessType": "TOAST_MACHINE_CLIENT"})
     assert status == 200, body
     return json.loads(body)["token"]["accessToken"]
 
 
-def _example_order(base, headers):
+def _example_order(base, headers, call):
     """The published spec's example order with its references swapped for this world's (same shape and size)."""
     import yaml
     spec = yaml.safe_load(ORDERS_SPEC.read_text())
     post = spec["paths"]["/orders"]["post"]
     example = next(p for p in post["parameters"] if p["in"] == "body")["schema"]["example"]
-    dining = json.loads(_call(base, "GET", "/config/v2/diningOptions", headers)[1])
-    payment_types = json.loads(_call(base, "GET", "/config/v2/alternatePaymentTypes", headers)[1])
+    dining = json.loads(call(base, "GET", "/config/v2/diningOptions", headers)[1])
+    payment_types = json.loads(call(base, "GET", "/config/v2/alternatePaymentTypes", headers)[1])
     order = json.loads(json.dumps(example))
     order["diningOption"]["guid"] = next(d["guid"] for d in dining if d["behavior"] == "DELIVERY")
     order["checks"][0]["payments"][0]["otherPayment"]["guid"] = payment_types[0]["guid"]
     return order
 
 
-def _operations(base):
-    token = _login(base)
+def _operations(base, call=_call):
+    """The loaded operations against the sandbox at `base`; `call(base, method, path, headers, body)` ->
+    (status, body bytes) sends each setup request (over HTTP by default)."""
+    token = _login(base, call)
     toast = {"Authorization": f"Bearer {token}", "Toast-Restaurant-External-ID": RESTAURANT}
     now = datetime.now(timezone.utc)
     window = (f"startDate={(now - timedelta(days=30)).strftime('%Y-%m-%dT%H:%M:%S.000%z')}"
               f"&endDate={(now - timedelta(minutes=5)).strftime('%Y-%m-%dT%H:%M:%S.000%z')}").replace("+", "%2B")
-    page = json.loads(_call(base, "GET", f"/orders/v2/ordersBulk?{window}&pageSize=100", toast)[1])
+    page = json.loads(call(base, "GET", f"/orders/v2/ordersBulk?{window}&pageSize=100", toast)[1])
     guid = max(page, key=lambda o: len(json.dumps(o)))["guid"]           # the largest order of the page
-    items = json.loads(_call(base, "GET", "/config/v2/menuItems", toast)[1])
-    dining = json.loads(_call(base, "GET", "/config/v2/diningOptions", toast)[1])
+    items = json.loads(call(base, "GET", "/config/v2/menuItems", toast)[1])
+    dining = json.loads(call(base, "GET", "/config/v2/diningOptions", toast)[1])
     small = None
     for item in [i for i in items if not i["optionGroups"]][:10]:
         candidate = {"diningOption": {"guid": dining[0]["guid"]},
                      "checks": [{"selections": [{"item": {"guid": item["guid"]}, "quantity": 1}]}]}
-        if _call(base, "POST", "/orders/v2/orders", toast, candidate)[0] == 200:
+        if call(base, "POST", "/orders/v2/orders", toast, candidate)[0] == 200:
             small = candidate
             break
-    example = _example_order(base, toast)
+    example = _example_order(base, toast, call)
     for selection in example["checks"][0]["selections"]:
         selection["item"]["guid"] = small["checks"][0]["selections"][0]["item"]["guid"]
         selection.pop("itemGroup")      # the example's menu group is not this world's; the item names its own
-    status, answer = _call(base, "POST", "/orders/v2/orders", toast, example)
+    status, answer = call(base, "POST", "/orders/v2/orders", toast, example)
     if status != 200:
         print(f"the spec's example order is refused by the sandbox ({status}): {answer[:300]!r}; skipped")
         example = None
