@@ -5,7 +5,7 @@ when a thread holds the GIL (the one core the process can use); samples are summ
 werkzeug, the sandbox's pipeline (sandbox/core) and its handlers (the providers), and the rest. In-process: cProfile
 of the same request through the Flask app, the sandbox's own functions by cumulative time.
 
-Usage: python bench/profile.py ["GET /orders/{guid}" | "POST /orders (small)" | ...] [seconds, default 10]
+Usage: python bench/hot_path.py ["GET /orders/{guid}" | "POST /orders (small)" | ...] [seconds, default 10]
 Needs wrk, and py-spy (pip install py-spy) for the served profile."""
 
 import collections
