@@ -67,9 +67,11 @@ class OrderDesk:
             raise NotFound(errors.CHECK_NOT_FOUND)
         return check
 
-    def changed(self, order):
-        """Re-price, settle payment status, move modifiedDate, and record the order_updated event."""
-        price_order(order, self.catalog)
+    def changed(self, order, priced=False):
+        """Re-price (unless the caller just did), settle payment status, move modifiedDate, and record the
+        order_updated event."""
+        if not priced:
+            price_order(order, self.catalog)
         for check in order.checks:
             check.modified = self.now
             if check.covered and check.paid_date is None and not check.voided:
@@ -133,7 +135,7 @@ class OrderDesk:
         for check, raw, field in payments:
             check.payments.append(builder.payment(raw, order, check, field))
         self.book.add(order)
-        return self.changed(order)
+        return self.changed(order, priced=True)     # payments do not change prices
 
     def add_selections(self, order_guid, check_guid, bodies):
         order = self._changeable(order_guid)
