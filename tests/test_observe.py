@@ -1,5 +1,6 @@
 """The access log and the metrics page of a served sandbox after known traffic (`serve` text and JSON formats)."""
 
+import io
 import json
 import logging
 import re
@@ -9,6 +10,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from helpers import HARBOR_DOWNTOWN, Receiver
+from sandbox.core.observe import BatchedStreamHandler
 from serving import Served
 
 RESTAURANTS = "/partners/v1/restaurants"
@@ -108,3 +110,38 @@ def test_the_access_log_masks_the_console_token(pos_sandbox_app, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "sandbox.access"]
     assert len(lines) == 1 and "console-token-42" not in lines[0]
     assert "/_sandbox/console?token=%2A%2A%2A%2An-42&x=1" in lines[0]
+
+
+class _CountingStream(io.StringIO):
+    """A stream that counts its writes and flushes."""
+
+    def __init__(self):
+        super().__init__()
+        self.writes = self.flushes = 0
+
+    def write(self, text):
+        self.writes += 1
+        return super().write(text)
+
+    def flush(self):
+        self.flushes += 1
+
+
+def test_access_lines_wait_for_the_writer_and_go_out_in_one_write():
+    """A request thread only queues its line; the writer (a thread when served) writes what gathered at once."""
+    stream = _CountingStream()
+    handler = BatchedStreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log = logging.getLogger("sandbox.access.batched-test")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        for number in range(3):
+            log.warning("line %d", number)
+        assert stream.getvalue() == "" and stream.writes == 0
+        handler.flush()
+        assert stream.getvalue() == "line 0\nline 1\nline 2\n" and stream.writes == 1
+        handler.flush()                        # nothing pending: nothing written
+        assert stream.writes == 1
+    finally:
+        log.removeHandler(handler)
