@@ -2,7 +2,6 @@
 log line per request, and HTTPS when asked."""
 
 import errno
-import logging
 import socket
 import ssl
 import sys
@@ -11,7 +10,7 @@ from gunicorn.app.base import BaseApplication
 
 from sandbox import tls
 from sandbox.app import create_app
-from sandbox.core.observe import BatchedStreamHandler, access_log
+from sandbox.core.observe import BatchedLines
 from sandbox.toast.state import toast_state
 
 
@@ -51,15 +50,6 @@ def check_port_free(host, port):
             raise ValueError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
 
 
-def _access_log_to_stdout():
-    handler = BatchedStreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    access_log.addHandler(handler)
-    access_log.setLevel(logging.INFO)
-    access_log.propagate = False
-    return handler
-
-
 class _Server(BaseApplication):
     def __init__(self, app, options):
         self._app = app
@@ -84,7 +74,7 @@ def serve(config):
         except (ssl.SSLError, OSError) as exc:
             raise ValueError(f"cannot serve {certificate.cert} with {certificate.key}: {exc}") from exc
     app = create_app(config)
-    lines = _access_log_to_stdout()
+    lines = app.extensions["sandbox"].observer.lines = BatchedLines(sys.stdout)      # the access log
     host = f"[{config.host}]" if ":" in config.host else config.host
     base_url = f"{'https' if certificate else 'http'}://{host}:{config.port}"
 

@@ -10,7 +10,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from helpers import HARBOR_DOWNTOWN, Receiver
-from sandbox.core.observe import BatchedStreamHandler
+from sandbox.core.observe import BatchedLines
 from serving import Served
 
 RESTAURANTS = "/partners/v1/restaurants"
@@ -113,35 +113,25 @@ def test_the_access_log_masks_the_console_token(pos_sandbox_app, caplog):
 
 
 class _CountingStream(io.StringIO):
-    """A stream that counts its writes and flushes."""
+    """A stream that counts its writes."""
 
     def __init__(self):
         super().__init__()
-        self.writes = self.flushes = 0
+        self.writes = 0
 
     def write(self, text):
         self.writes += 1
         return super().write(text)
 
-    def flush(self):
-        self.flushes += 1
-
 
 def test_access_lines_wait_for_the_writer_and_go_out_in_one_write():
     """A request thread only queues its line; the writer (a thread when served) writes what gathered at once."""
     stream = _CountingStream()
-    handler = BatchedStreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    log = logging.getLogger("sandbox.access.batched-test")
-    log.addHandler(handler)
-    log.propagate = False
-    try:
-        for number in range(3):
-            log.warning("line %d", number)
-        assert stream.getvalue() == "" and stream.writes == 0
-        handler.flush()
-        assert stream.getvalue() == "line 0\nline 1\nline 2\n" and stream.writes == 1
-        handler.flush()                        # nothing pending: nothing written
-        assert stream.writes == 1
-    finally:
-        log.removeHandler(handler)
+    lines = BatchedLines(stream)
+    for number in range(3):
+        lines.append(f"line {number}")
+    assert stream.getvalue() == "" and stream.writes == 0
+    lines.flush()
+    assert stream.getvalue() == "line 0\nline 1\nline 2\n" and stream.writes == 1
+    lines.flush()                              # nothing pending: nothing written
+    assert stream.writes == 1

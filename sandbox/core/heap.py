@@ -6,8 +6,8 @@ frozen (`gc.freeze`: out of the collector's sight) and the next pass walks only 
 object that later becomes part of a garbage cycle would stay; so once the heap has doubled since the last complete
 pass, the next full pass unfreezes first and walks everything. Complete passes thus get rarer as the data grows,
 and their cost is spread over the doubling. The heap is measured in allocated memory blocks
-(`sys.getallocatedblocks`, microseconds); counting the frozen objects would walk them all. Objects freed by reference counting (most of what the sandbox
-drops, a deleted world included) are freed at once, frozen or not."""
+(`sys.getallocatedblocks`, microseconds); counting the frozen objects would walk them all. Objects freed by
+reference counting (most of what the sandbox drops, a deleted world included) are freed at once, frozen or not."""
 
 import gc
 import sys

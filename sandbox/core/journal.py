@@ -30,13 +30,16 @@ def mask_headers(headers):
 
 
 def environ_headers(environ):
-    """A request's header lines read straight from its WSGI environ, named as werkzeug names them (the journal
-    records every request: this skips the per-line cost of werkzeug's header view)."""
-    lines = [(name[5:].replace("_", "-").title(), value) for name, value in environ.items()
-             if name.startswith("HTTP_")]
-    lines += [(name.replace("_", "-").title(), environ[name]) for name in ("CONTENT_TYPE", "CONTENT_LENGTH")
-              if environ.get(name)]
+    """A request's header lines as the WSGI environ holds them (`HTTP_USER_AGENT`); `header_name` names them when
+    they are read. The journal records every request: this is the least it can copy."""
+    lines = [(name, value) for name, value in environ.items() if name.startswith("HTTP_")]
+    lines += [(name, environ[name]) for name in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(name)]
     return lines
+
+
+def header_name(key):
+    """`HTTP_USER_AGENT` -> `User-Agent`, `CONTENT_TYPE` -> `Content-Type` (as werkzeug names them)."""
+    return key.removeprefix("HTTP_").replace("_", "-").title()
 
 
 def mask_body(raw):
@@ -71,6 +74,7 @@ class Entry:
         with _MASKING:
             if self._view is None:
                 request_headers, request_body, response_headers, response_body = self._raw
+                request_headers = [(header_name(key), value) for key, value in request_headers]
                 self._view = {**self.fields, "requestHeaders": mask_headers(request_headers),
                               "requestBody": mask_body(request_body), "responseHeaders": mask_headers(response_headers),
                               "responseBody": mask_body(response_body)}
@@ -86,8 +90,8 @@ class Journal:
         self._lock = threading.Lock()
 
     def record(self, raw, **fields):
-        """Keep a request: `fields` as they are, `raw` = (request header lines, request body, response header
-        lines, response body) to be masked when read."""
+        """Keep a request: `fields` as they are, `raw` = (request header lines as `environ_headers` gives them,
+        request body, response header lines, response body) to be masked when read."""
         fields["id"] = next(_ENTRY_IDS)
         request_headers, request_body, response_headers, response_body = raw
         entry = Entry(fields, (request_headers, request_body[:BODY_KEPT], response_headers,

@@ -20,34 +20,32 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 
-class BatchedStreamHandler(logging.StreamHandler):
-    """A stream handler whose lines a background thread writes together every `interval` seconds. A request
-    thread only formats its line: a write and a flush per line would cost every request two system calls, each a
-    turn of the GIL among the serving threads. Start the writer in the process that serves (threads do not survive
-    a fork); `flush` writes what is pending (logging's shutdown calls it at exit)."""
+class BatchedLines:
+    """Access lines that a background thread writes together every `interval` seconds. A request thread only
+    queues its line: a log record, and a write and a flush per line, would cost every request several
+    microseconds and two system calls, each a turn of the GIL among the serving threads. Start the writer in the
+    process that serves (threads do not survive a fork); `flush` writes what is pending."""
 
     def __init__(self, stream, interval=0.1):
-        super().__init__(stream)
+        self.stream = stream
         self.interval = interval
         self._pending = deque()
+        self._lock = threading.Lock()
 
     def start(self):
         threading.Thread(target=self._write_periodically, name="access-log", daemon=True).start()
 
-    def emit(self, record):
-        try:
-            self._pending.append(self.format(record) + self.terminator)
-        except Exception:  # noqa: BLE001 - logging's own rule: report through handleError, never raise
-            self.handleError(record)
+    def append(self, line):
+        self._pending.append(line)
 
     def flush(self):
-        lines = []
-        while self._pending:
-            lines.append(self._pending.popleft())
-        with self.lock:
+        with self._lock:
+            lines = []
+            while self._pending:
+                lines.append(self._pending.popleft())
             if lines:
-                self.stream.write("".join(lines))
-            super().flush()
+                self.stream.write("\n".join(lines) + "\n")
+                self.stream.flush()
 
     def _write_periodically(self):
         while True:
@@ -61,6 +59,9 @@ class Observer:
     def __init__(self, sandbox, log_format="text"):
         self.sandbox = sandbox
         self.log_format = log_format
+        # Where access lines go: BatchedLines when served (sandbox.server); otherwise the `sandbox.access` logger,
+        # for whoever embeds the app to route (pytest's caplog, a host application's logging).
+        self.lines = None
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter("sandbox_requests", "Requests answered, by provider, operationId and status",
                                 ["provider", "operation", "status"], registry=self.registry)
@@ -82,12 +83,16 @@ class Observer:
                                           self.latency.labels(provider.name))
         series[0].inc()
         series[1].observe(seconds)
-        if access_log.isEnabledFor(logging.INFO) and access_log.hasHandlers():
-            world_name = world.name if world else req.headers.get("X-Sandbox-World", "default")
-            line = self.line(req.method, _logged_path(req), response.status_code, seconds * 1000, operation_id,
-                             world_name, rule.id if rule else None)
-            # A record made directly: `info()` would also look up the caller's source line, which no line shows.
-            access_log.handle(access_log.makeRecord(access_log.name, logging.INFO, __file__, 0, line, None, None))
+        logged = access_log.isEnabledFor(logging.INFO) and access_log.hasHandlers()
+        if self.lines is None and not logged:
+            return
+        world_name = world.name if world else req.headers.get("X-Sandbox-World", "default")
+        line = self.line(req.method, _logged_path(req), response.status_code, seconds * 1000, operation_id,
+                         world_name, rule.id if rule else None)
+        if self.lines is not None:
+            self.lines.append(line)
+        else:
+            access_log.info(line)
 
     def line(self, method, path, status, latency_ms, operation_id, world, scenario):
         """One access line, readable or as a JSON object."""
@@ -105,8 +110,11 @@ class Observer:
 
 def _logged_path(req):
     """The path and query, with the console's `token` masked like every other secret."""
+    raw_query = req.environ.get("QUERY_STRING", "")
+    if "token" not in raw_query:            # no parameter can be named `token` (most requests)
+        return f"{req.path}?{raw_query}" if raw_query else req.path
     if "token" not in req.args:
-        return req.full_path.rstrip("?")
+        return f"{req.path}?{raw_query}"
     query = urlencode([(name, mask(value) if name == "token" else value)
                        for name, value in req.args.items(multi=True)])
     return f"{req.path}?{query}"

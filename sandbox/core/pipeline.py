@@ -145,7 +145,7 @@ def journal(world, provider, ctx, req, operation, response, started, rule=None):
         time=world.clock.timestamp(), method=req.method, path=req.path,
         operationId=operation.operation_id if operation else None, provider=provider.name, world=world.name,
         client=provider.caller(ctx) if ctx else None,
-        restaurant=req.headers.get("Toast-Restaurant-External-ID"), status=response.status_code,
+        restaurant=req.environ.get("HTTP_TOAST_RESTAURANT_EXTERNAL_ID"), status=response.status_code,
         latencyMs=round((time.perf_counter() - started) * 1000, 3), scenario=rule.id if rule else None)
 
 

@@ -33,6 +33,8 @@ class ToastProvider(Provider):
         access.authorize_request(ctx, ctx.headers.get(access.RESTAURANT_HEADER))
 
     def caller(self, ctx):
+        if ctx.principal is not None:           # authenticated: the token's client
+            return ctx.principal.client_id
         token = access.presented_token(ctx)
         return token.client_id if token else None
 

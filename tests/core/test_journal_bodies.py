@@ -75,7 +75,8 @@ def test_an_entry_is_masked_when_read_and_keeps_only_the_cut_bodies():
     journal = Journal(2)
     secret = "s3cr3t-value-0123456789"
     big = json.dumps({"clientSecret": secret, "pad": "p" * (3 * BODY_KEPT)}).encode()
-    entry = journal.record(([("Authorization", f"Bearer {secret}")], big, [("Content-Type", "application/json")], big),
+    entry = journal.record(([("HTTP_AUTHORIZATION", f"Bearer {secret}")], big, [("Content-Type", "application/json")],
+                            big),
                            method="POST", path="/x", status=200)
     assert all(len(part) <= BODY_KEPT for part in (entry._raw[1], entry._raw[3]))
     shown = entry.to_dict()
