@@ -159,8 +159,9 @@ def journal_unrouted(sandbox, provider, response, started):
 def _request_body(req, ctx):
     if ctx is not None and ctx.raw_body is not None:
         return ctx.raw_body
-    if req.content_length:
-        return f"<{req.content_length} bytes, not read: not kept>"
+    length = req.environ.get("CONTENT_LENGTH", "")
+    if length.isdigit() and int(length):
+        return f"<{int(length)} bytes, not read: not kept>"
     return b""
 
 

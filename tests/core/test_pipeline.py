@@ -49,3 +49,14 @@ def test_a_handler_map_naming_an_unknown_operation_stops_the_start(sandbox):
     with pytest.raises(SpecError, match=r"toast-menus-v2.yaml: handlers for operations the spec does not have: "
                                         r"\['noSuchOperation'\]"):
         Broken(sandbox)
+
+
+def test_a_body_answered_before_it_was_read_is_journaled_by_its_size(client):
+    """A scenario answers before the body is read: the journal says how large it was instead of reading it."""
+    rule = {"match": {"operationId": "ordersPost"}, "fault": {"status": 503}}
+    assert client.post("/_sandbox/scenarios", json=rule).status_code == 201
+    body = b'{"checks": []}'
+    assert client.post("/orders/v2/orders", data=body, content_type="application/json").status_code == 503
+    assert client.get("/orders/v2/orders").status_code == 401
+    entries = client.get("/_sandbox/requests?path=/orders/v2/orders").json["requests"]
+    assert [entry["requestBody"] for entry in entries] == [f"<{len(body)} bytes, not read: not kept>", ""]
