@@ -229,6 +229,54 @@ class StalledReceiver:
             connection.close()
 
 
+def test_journal_reads_race_writes_and_clears_with_every_secret_masked(served):
+    """Entries are masked when first read: readers listing the journal race logins (whose bodies carry the client
+    secret and whose answers carry the token) and a thread that clears it; no 500, and no secret shows."""
+    world = _world(served, "journal-race")
+    stop, statuses, leaks, tokens = threading.Event(), [], [], []
+
+    def log_in():
+        while not stop.is_set():
+            answer = requests.post(f"{served}/authentication/v1/authentication/login", headers=world, timeout=10,
+                                   json={"clientId": PARTNER["clientId"], "clientSecret": PARTNER["clientSecret"],
+                                         "userAccessType": "TOAST_MACHINE_CLIENT"})
+            statuses.append(answer.status_code)
+            if answer.status_code == 200:
+                token = answer.json()["token"]["accessToken"]
+                tokens.append(token)
+                with_token = {**world, "Authorization": f"Bearer {token}"}
+                statuses.append(requests.get(f"{served}/partners/v1/restaurants", headers=with_token,
+                                             timeout=10).status_code)
+
+    def read():
+        while not stop.is_set():
+            answer = requests.get(f"{served}/_sandbox/requests?world=journal-race", timeout=10)
+            statuses.append(answer.status_code)
+            text = answer.text
+            if PARTNER["clientSecret"] in text or any(token in text for token in tokens[-5:]):
+                leaks.append(text[:300])
+
+    def clear():
+        while not stop.is_set():
+            statuses.append(requests.delete(f"{served}/_sandbox/requests", headers=world, timeout=10).status_code)
+            time.sleep(0.05)
+
+    threads = [threading.Thread(target=target) for target in (log_in, log_in, read, read, clear)]
+    for thread in threads:
+        thread.start()
+    time.sleep(3)
+    stop.set()
+    for thread in threads:
+        thread.join(15)
+    assert 500 not in statuses and set(statuses) <= {200, 204}, sorted(set(statuses))
+    assert statuses.count(200) > 50 and not leaks, leaks[:1]
+    shown = requests.get(f"{served}/_sandbox/requests?world=journal-race", timeout=10).text
+    logins = requests.get(f"{served}/_sandbox/requests?world=journal-race&operationId=authenticationLoginPost",
+                          timeout=10).json()["requests"]
+    assert logins and all('"clientSecret"' in entry["requestBody"] for entry in logins)
+    assert PARTNER["clientSecret"] not in shown and not any(token in shown for token in tokens)
+
+
 def _lying_body(base, world):
     """A Toast order POST that announces 100 bytes and sends 14, then waits."""
     connection = socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])))
