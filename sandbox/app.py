@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 
 from sandbox.config import Config, load_config
+from sandbox.control.home import package_version
 from sandbox.control.provider import ControlProvider
 from sandbox.core import heap, pipeline, portable
 from sandbox.core.clock import parse_instant
@@ -20,9 +21,11 @@ from sandbox.core.fixtures import fixture_key, load_fixtures
 from sandbox.core.guard import Guard
 from sandbox.core.ids import IdFactory
 from sandbox.core.observe import Observer
+from sandbox.core.persist import StateDir
 from sandbox.core.store import Store, World, WorldSettings
 from sandbox.core.templates import TEMPLATES, Data, Template
 from sandbox.core.webhooks import WebhookState
+from sandbox.core.world_paths import WorldPaths
 from sandbox.toast.provider import ToastProvider
 from sandbox.toster.provider import TosterProvider
 
@@ -58,6 +61,27 @@ class Sandbox:
         if config.world_file:
             portable.load_file(self.store.get(None), config.world_file)
         self.observer = Observer(self, config.log_format)
+        self.state_dir = StateDir(self, config.state_dir, config.state_interval, package_version()) \
+            if config.state_dir else None
+
+    def start(self):
+        """Start what runs in the serving process (after a server's fork): the worlds kept in the state dir come
+        back, then webhook delivery and the state dir's saves begin."""
+        if self.state_dir is not None:
+            try:
+                restored = self.state_dir.restore()
+            except OSError as exc:
+                raise ValueError(f"state dir {self.state_dir.folder}: {exc.strerror}") from exc
+            logging.getLogger("sandbox.state").info("restored %d worlds from %s", len(restored),
+                                                    self.state_dir.folder)
+            self.state_dir.start()
+        self.webhooks.start()
+
+    def stop(self):
+        """A graceful stop: webhook delivery ends and every changed world is saved."""
+        self.webhooks.stop()
+        if self.state_dir is not None:
+            self.state_dir.stop()
 
     def world_settings(self, **overrides):
         """The app's world settings with some replaced; a start time that is not an instant is a 400."""
@@ -130,6 +154,7 @@ def create_app(config=None):
         app.view_functions[endpoint] = _view(sandbox, provider, operation)
     app.register_error_handler(HTTPException, functools.partial(_http_error, sandbox))
     app.before_request(functools.partial(Guard(config).check, sandbox))
+    app.wsgi_app = WorldPaths(app.wsgi_app)
     return app
 
 

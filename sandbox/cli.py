@@ -109,6 +109,12 @@ def _add_serve(commands):
                        help="let webhook subscriptions target any host")
     serve.add_argument("--quiet", action="store_true", default=None,
                        help="print only the address at start, not the world's credentials")
+    serve.add_argument("--shards", type=int,
+                       help="run N sandbox processes behind the system's HAProxy, each world on one of them")
+    serve.add_argument("--state-dir", dest="state_dir",
+                       help="keep every world in this folder across restarts (saved as worlds change and at stop)")
+    serve.add_argument("--state-interval", dest="state_interval", type=float,
+                       help="seconds between saves of changed worlds to --state-dir (default 2)")
     _add_world_options(serve)
 
 
@@ -228,7 +234,7 @@ def _health(args):
 def _overrides(args):
     keys = ("host", "port", "threads", "strict", "frozen", "seed", "fixtures", "start_time", "history_days", "config",
             "scenarios", "log_format", "tls", "tls_dir", "tls_cert", "tls_key", "world_file", "admin_token",
-            "allowed_hosts", "webhook_hosts", "webhook_any_host", "quiet")
+            "allowed_hosts", "webhook_hosts", "webhook_any_host", "quiet", "shards", "state_dir", "state_interval")
     return {key: getattr(args, key, None) for key in keys}
 
 
@@ -256,6 +262,9 @@ def main(argv=None):
             json.dump(export_world(sandbox.store.get(None)), sys.stdout, indent=1, sort_keys=True)
             sys.stdout.write("\n")
             return 0
+        if config.shards > 1:
+            from sandbox.cluster.supervisor import serve_shards
+            return serve_shards(config, sys.argv[1:] if argv is None else argv)
         from sandbox.server import serve
         return serve(config)
     except (ValueError, SpecError, OSError) as exc:

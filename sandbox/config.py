@@ -11,7 +11,7 @@ from sandbox.core.clock import parse_instant
 from sandbox.core.openapi import load_yaml
 
 
-LIST_SETTINGS = ("scenarios", "allowed_hosts", "webhook_hosts")
+LIST_SETTINGS = ("scenarios", "allowed_hosts", "webhook_hosts", "shard_urls")
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,16 @@ class Config:
     tls_cert: str = None
     tls_key: str = None
     tls_dir: str = None
+    shards: int = field(default=1, metadata={"doc": "sandbox processes `serve` runs behind the system's HAProxy, "
+                                                    "each world on one of them by its name (1: one process)"})
+    shard_index: int = field(default=None, metadata={"doc": "this process's place among shard_urls (set by "
+                                                            "`serve --shards` and the deploy manifests)"})
+    shard_urls: tuple = field(default_factory=tuple, metadata={"doc": "every shard's URL in order, for calls that "
+                                                                      "span worlds (list worlds, metrics)"})
+    state_dir: str = field(default=None, metadata={"doc": "keep every world of the process in this folder: "
+                                                          "saved while worlds change and at stop, restored at start"})
+    state_interval: float = field(default=2.0, metadata={"doc": "seconds between saves of changed worlds to "
+                                                                "state_dir (the most a kill -9 loses)"})
 
     @property
     def start_instant(self):
@@ -114,6 +124,11 @@ class ConfigSchema(Schema):
     tls_cert = mf.String(allow_none=True)
     tls_key = mf.String(allow_none=True)
     tls_dir = mf.String(allow_none=True)
+    shards = mf.Integer(validate=validate.Range(1, 64))
+    shard_index = mf.Integer(allow_none=True, validate=validate.Range(min=0))
+    shard_urls = mf.List(mf.Url(require_tld=False, schemes={"http", "https"}))
+    state_dir = mf.String(allow_none=True)
+    state_interval = mf.Float(validate=validate.Range(min=0.1, max=3600))
 
     @post_load
     def _build(self, data, **_):
@@ -127,6 +142,9 @@ class ConfigSchema(Schema):
                 data[name] = tuple(data[name])
         if bool(data.get("tls_cert")) != bool(data.get("tls_key")):
             raise ValidationError("a certificate and its key go together (--cert and --key)", "tls_cert")
+        if data.get("shard_urls") and not 0 <= (data.get("shard_index") if data.get("shard_index") is not None
+                                                 else -1) < len(data["shard_urls"]):
+            raise ValidationError("shard_urls needs this process's place among them (shard_index)", "shard_index")
         return Config(**data)
 
 

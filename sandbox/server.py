@@ -58,7 +58,8 @@ class _Server(BaseApplication):
 
     def load_config(self):
         for key, value in self._options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:        # a setting of newer gunicorns only is left out on older ones
+                self.cfg.set(key, value)
 
     def load(self):
         return self._app
@@ -83,10 +84,11 @@ def serve(config):
 
     def post_worker_init(_worker):
         # Threads do not survive gunicorn's fork: the delivery worker starts in the serving process.
-        app.extensions["sandbox"].webhooks.start()
+        app.extensions["sandbox"].start()
         lines.start()
 
     def worker_exit(_server, _worker):
+        app.extensions["sandbox"].stop()       # saves the worlds to the state dir, if there is one
         lines.flush()
 
     options = {
@@ -104,6 +106,7 @@ def serve(config):
         "limit_request_fields": 400,
         "limit_request_field_size": 32768,
         "when_ready": when_ready,
+        "control_socket_disable": True,     # gunicorn 25+; several sandboxes on one machine would share its path
         "post_worker_init": post_worker_init,
         "worker_exit": worker_exit,
     }

@@ -65,12 +65,12 @@ class LiveSandbox:
 
     def __enter__(self):
         self._thread.start()
-        self.app.extensions["sandbox"].webhooks.start()
+        self.app.extensions["sandbox"].start()
         return self
 
     def __exit__(self, *exc):
-        self.app.extensions["sandbox"].webhooks.stop()
         self._server.shutdown()
+        self.app.extensions["sandbox"].stop()
         self._server.server_close()
         self._thread.join(5)
 

@@ -7,8 +7,10 @@ from flask import Response
 
 from sandbox.core.clock import parse_instant
 from sandbox.core.errors import BadRequest, NotFound
+from sandbox.control import shards
 from sandbox.core import portable
 from sandbox.core.pipeline import Reply, unlocked
+from sandbox.core.world_paths import base_url
 from sandbox.toast import triggers
 from sandbox.toast.access import reachable_restaurants
 from sandbox.toast.partners import models as partners
@@ -110,14 +112,17 @@ def publish_menu(ctx):
     return triggers.publish_menu(ctx.world, ctx.world.clock, catalog)[0]
 
 
-def _world_view(world):
+def _world_view(ctx, world):
     return {"name": world.name, **world.settings.to_dict(), "now": world.clock.to_dict()["now"],
-            "snapshots": len(world.snapshots)}
+            "snapshots": len(world.snapshots), "baseUrl": base_url(ctx.request, world.name),
+            "shard": shards.index(ctx.sandbox)}
 
 
 @unlocked
 def list_worlds(ctx):
-    return [_world_view(w) for w in list(ctx.sandbox.store.worlds.values())]
+    """Every world; on a sharded sandbox, every shard's (a header names the shards that did not answer)."""
+    views, headers = shards.all_worlds(ctx, [_world_view(ctx, w) for w in list(ctx.sandbox.store.worlds.values())])
+    return Reply(views, headers=headers)
 
 
 # Settings a new world may take, as the control API names them.
@@ -135,11 +140,12 @@ def create_world(ctx):
     if "scenarios" in overrides:
         overrides["scenarios"] = tuple(overrides["scenarios"])
     settings = ctx.sandbox.world_settings(**overrides)
+    shards.check_owner(ctx.sandbox, body["name"])
     try:
         world = ctx.sandbox.store.create(body["name"], settings)
     except ValueError as exc:      # a fixture file that is missing or not a mapping
         raise BadRequest(str(exc), field="fixtures") from exc
-    return Reply(_world_view(world), 201)
+    return Reply(_world_view(ctx, world), 201)
 
 
 @unlocked

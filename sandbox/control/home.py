@@ -5,9 +5,11 @@ from importlib.metadata import PackageNotFoundError, version
 
 from flask import Response
 
+from sandbox.control import shards
 from sandbox.core import webhooks
 from sandbox.core.errors import NotFound
 from sandbox.core.observe import CONTENT_TYPE
+from sandbox.core.pipeline import unlocked
 from sandbox.core.scenarios import load_preset, preset_names
 from sandbox.toast.state import toast_state
 
@@ -27,9 +29,10 @@ def package_version():
 
 
 def home(ctx):
-    return {"name": "pos-sandbox", "version": package_version(), "console": f"{CONTROL}/console",
-            "control": CONTROL, "controlSpec": f"{CONTROL}/specs/sandbox-control-v1.yaml",
-            "docs": f"{CONTROL}/specs", "metrics": f"{CONTROL}/metrics", "health": f"{CONTROL}/health"}
+    control = ctx.request.script_root + CONTROL         # under a world's base URL, that world's control API
+    return {"name": "pos-sandbox", "version": package_version(), "console": f"{control}/console",
+            "control": control, "controlSpec": f"{control}/specs/sandbox-control-v1.yaml",
+            "docs": f"{control}/specs", "metrics": f"{control}/metrics", "health": f"{control}/health"}
 
 
 def _specs(ctx):
@@ -49,8 +52,11 @@ def get_spec(ctx):
     return Response(text, content_type="application/yaml; charset=utf-8")
 
 
+@unlocked
 def metrics(ctx):
-    return Response(ctx.sandbox.observer.exposition(), content_type=CONTENT_TYPE)
+    """This process's metrics; on a sharded sandbox, every shard's, each sample labelled `shard`."""
+    text, headers = shards.all_metrics(ctx, ctx.sandbox.observer.exposition())
+    return Response(text, content_type=CONTENT_TYPE, headers=headers)
 
 
 def list_presets(ctx):

@@ -10,5 +10,6 @@ class ControlProvider(Provider):
     apis = (("sandbox-control-v1.yaml", {**handlers.OPERATIONS, **webhooks.OPERATIONS, **qa.OPERATIONS,
                                        **home.OPERATIONS}),)
 
-    def error_body(self, error, request_id):
+    @staticmethod
+    def error_body(error, request_id):
         return {"error": error.message, "details": {**error.details, "requestId": request_id}}

@@ -13,12 +13,13 @@ from sandbox.core.errors import Forbidden, Unauthorized, error_class
 CONTROL_PREFIX = "/_sandbox"
 CONSOLE_PATH = "/_sandbox/console"
 CONSOLE_ASSETS = "/_sandbox/console/assets/"       # the page's script and style: no secrets, and no way to send a token
+# Liveness for probes that cannot send a token (HAProxy, orchestrators, CI service containers); it reveals nothing.
+HEALTH_PATH = "/_sandbox/health"
 TOKEN_HEADER = "X-Sandbox-Token"
 MAX_URL_BYTES = 8000       # gunicorn refuses request lines over 8190 bytes itself
 MAX_HEADER_BYTES = 16 * 1024
 MAX_HEADERS_TOTAL = 64 * 1024
 MAX_HEADER_COUNT = 200
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 URL_TOO_LONG = "The request URL is longer than {limit} bytes"
@@ -70,9 +71,10 @@ class Guard:
             return Forbidden(HOST_REFUSED.format(host=request.host), field="Host")
         if request.path != CONTROL_PREFIX and not request.path.startswith(CONTROL_PREFIX + "/"):
             return None
-        if self.token and not self._token_presented() and not request.path.startswith(CONSOLE_ASSETS):
+        if self.token and not self._token_presented() and not request.path.startswith(CONSOLE_ASSETS) \
+                and not (request.path.rstrip("/") == HEALTH_PATH and request.method in pipeline.SAFE_METHODS):
             return Unauthorized(TOKEN_MISSING, headers={"WWW-Authenticate": 'Bearer realm="pos-sandbox control"'})
-        if request.method not in SAFE_METHODS and self._cross_site():
+        if request.method not in pipeline.SAFE_METHODS and self._cross_site():
             return Forbidden(CROSS_SITE, field="Origin")
         return None
 

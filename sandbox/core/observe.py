@@ -13,6 +13,7 @@ from prometheus_client.core import GaugeMetricFamily
 
 from sandbox.core.journal import mask
 from sandbox.core.webhooks import STATUSES, webhook_state
+from sandbox.core.world_paths import ENVIRON_KEY, WORLD_HEADER
 
 access_log = logging.getLogger("sandbox.access")
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -86,7 +87,7 @@ class Observer:
         logged = access_log.isEnabledFor(logging.INFO) and access_log.hasHandlers()
         if self.lines is None and not logged:
             return
-        world_name = world.name if world else req.headers.get("X-Sandbox-World", "default")
+        world_name = world.name if world else (req.environ.get(ENVIRON_KEY) or req.headers.get(WORLD_HEADER, "default"))
         line = self.line(req.method, _logged_path(req), response.status_code, seconds * 1000, operation_id,
                          world_name, rule.id if rule else None)
         if self.lines is not None:

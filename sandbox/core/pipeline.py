@@ -16,9 +16,11 @@ from sandbox.core.errors import (ApiError, BadRequest, InternalError, NotImpleme
                                  UnsupportedMediaType)
 from sandbox.core.journal import environ_headers
 from sandbox.core.store import DEFAULT_WORLD
+from sandbox.core.world_paths import world_name
 
 log = logging.getLogger("sandbox.pipeline")
 _NO_BODY = object()
+SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 BODY_TIMEOUT = "The request body did not arrive within {seconds} s"
 
 
@@ -70,7 +72,7 @@ def handle(sandbox, provider, operation, path_params):
     req = request._get_current_object()      # the proxy costs a lookup per use; this request is used often
     ctx, rule, verdict, response = None, None, None, None
     try:
-        world = sandbox.store.get(req.headers.get("X-Sandbox-World"))
+        world = sandbox.store.get(world_name(req))
         ctx = Context(sandbox, provider, operation, world, req, req.headers)
         one_call = _one_call_rules(world, req) if provider.simulated else ()
         if one_call or (provider.simulated and world.scenarios.rules):
@@ -100,6 +102,8 @@ def handle(sandbox, provider, operation, path_params):
         if verdict is not None:
             reply.headers.extend(provider.rate_limit_headers(verdict))
         response = respond(sandbox, provider, operation, reply, strict=rule is None)
+    if ctx is not None and req.method not in SAFE_METHODS:
+        ctx.world.changes += 1
     if provider.simulated and ctx is not None:
         journal(ctx.world, provider, ctx, req, operation, response, started, rule)
     sandbox.observer.request_done(req, provider, operation, ctx and ctx.world, response, started, rule)
@@ -151,7 +155,10 @@ def journal(world, provider, ctx, req, operation, response, started, rule=None):
 
 def journal_unrouted(sandbox, provider, response, started):
     """Record an unknown path or method in the journal of the world the request named, if there is one."""
-    world = sandbox.store.worlds.get(request.headers.get("X-Sandbox-World") or DEFAULT_WORLD)
+    try:
+        world = sandbox.store.worlds.get(world_name(request) or DEFAULT_WORLD)
+    except ApiError:
+        world = None
     if world is not None:
         journal(world, provider, None, request, None, response, started)
 

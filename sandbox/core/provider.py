@@ -105,6 +105,7 @@ class Provider(ABC):
         provider copies such an object before changing it); nothing by default."""
         return []
 
+    @staticmethod
     @abstractmethod
-    def error_body(self, error, request_id):
+    def error_body(error, request_id):
         """The provider's wire shape for an ApiError."""

@@ -39,6 +39,12 @@ class WorldSettings:
         return cls(config.seed, config.fixtures, config.start_time, config.history_days, config.frozen,
                    config.rate_limits, tuple(config.scenarios))
 
+    @classmethod
+    def from_dict(cls, view):
+        """The settings `to_dict` gave (a world export's `settings`); KeyError or TypeError when it is not one."""
+        return cls(int(view["seed"]), str(view["fixtures"]), view["startTime"], view["historyDays"],
+                   bool(view["frozen"]), bool(view["rateLimits"]), tuple(map(str, view["scenarios"])))
+
     def to_dict(self):
         return {"seed": self.seed, "fixtures": self.fixtures, "startTime": self.start_time,
                 "historyDays": self.history_days, "frozen": self.frozen, "rateLimits": self.rate_limits,
@@ -73,6 +79,7 @@ class World:
         self.snapshots = {}
         self._snapshot_numbers = itertools.count(1)
         self.data = template.copy()
+        self.changes = 0        # counts requests that may have changed the world (the state dir saves on a change)
         self._start_scenarios()
 
     @property

@@ -67,5 +67,6 @@ class ToastProvider(Provider):
         # The order history is most of a world by weight; OrderDesk copies an order before changing it.
         return state["toast"].orders.share()
 
-    def error_body(self, error, request_id):
+    @staticmethod
+    def error_body(error, request_id):
         return errors.error_body(error, request_id)

@@ -71,7 +71,8 @@ class TosterProvider(Provider):
     def seed(self, world, fixtures, seeded_at):
         seed_toster(world, fixtures, seeded_at)
 
-    def error_body(self, error, request_id):
+    @staticmethod
+    def error_body(error, request_id):
         details = dict(error.details)
         if error.field:
             details["field"] = error.field

@@ -27,7 +27,7 @@ def get_order(ctx):
 def orders_bulk(ctx):
     desk = _desk(ctx)
     guids, has_next = listing.bulk_page(desk.book, desk.restaurant.guid, ctx.params)
-    headers = listing.link_headers(request.host_url, request.path, request.args, ctx.params.get("page", 1), has_next)
+    headers = listing.link_headers(request.base_url, request.args, ctx.params.get("page", 1), has_next)
     return Reply([desk.book.view(desk.book.orders[guid], desk.now) for guid in guids], headers=headers)
 
 

@@ -42,11 +42,12 @@ def bulk_page(book, restaurant_guid, params):
     return book.modified_page(restaurant_guid, start, end, page, size)
 
 
-def link_headers(base_url, path, args, page, has_next):
-    """One `Link` header line per relation (first, self, prev, next; never last), absolute URLs."""
+def link_headers(url_of_page, args, page, has_next):
+    """One `Link` header line per relation (first, self, prev, next; never last), absolute URLs from the page's
+    own (a world's base URL stays in them)."""
     def url(number):
         query = [(k, v) for k, v in args.items(multi=True) if k != "page"] + [("page", str(number))]
-        return f"{base_url.rstrip('/')}{path}?{urlencode(query)}"
+        return f"{url_of_page.rstrip('/')}?{urlencode(query)}"
     relations = [("first", 1), ("self", page)]
     if page > 1:
         relations.append(("prev", page - 1))

@@ -29,7 +29,7 @@ def list_restaurants(ctx):
 def _links(page):
     """`Link` header lines for the first and (when there is one) next page, by page token, with absolute URLs."""
     kept = [(k, v) for k, v in request.args.items(multi=True) if k == "lastModified"]
-    base = f"{request.host_url.rstrip('/')}{request.path}"
+    base = request.base_url
     tokens = [("first", models.token_for(1, page["pageSize"])), ("next", page["nextPageToken"])]
     return [("Link", f'<{base}?{urlencode(kept + [("pageToken", token)])}>; rel="{name}"')
             for name, token in tokens if token]

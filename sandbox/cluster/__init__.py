@@ -1,0 +1,1 @@
+"""Shards: several sandbox processes behind the system's HAProxy, each world on one of them by its name."""
