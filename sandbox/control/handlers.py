@@ -26,6 +26,8 @@ def _version():
 
 def console(ctx):
     page = resources.files("sandbox").joinpath("control", "static", "console.html").read_bytes()
+    # Under a world's base URL, the page's own files come from there too (through a proxy, the world's shard).
+    page = page.replace(b'"/_sandbox/', f'"{ctx.request.script_root}/_sandbox/'.encode())
     return Response(page, content_type="text/html; charset=utf-8")
 
 

@@ -313,3 +313,20 @@ def test_with_an_admin_token_the_console_opens_with_it_and_keeps_it(browser, liv
     tab.reload()
     tab.wait_for_selector("#rule-rows tr[data-rule]")
     assert requests.get(f"{live.url}/_sandbox/console", timeout=5).status_code == 401
+
+
+def test_console_under_a_world_base_url_works_in_that_world(browser, live):
+    """Opened at /worlds/<name>/_sandbox/console, the page, its files and every call stay under that base URL."""
+    _api(live, "POST", "/worlds", json={"name": "by-url", "seed": 5})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    paths = []
+    tab.on("request", lambda r: paths.append(re.sub(r"^\w+://[^/]+", "", r.url)))
+    tab.goto(f"{live.url}/worlds/by-url/_sandbox/console#world")
+    tab.wait_for_selector("#world-rows tr[data-world='by-url'] td:text('in use')")
+    tab.click("button[data-advance='3600']")
+    tab.wait_for_function("() => document.querySelector('#message') && "
+                          "document.querySelector('#message').textContent.length > 0")
+    assert paths and all(p.startswith("/worlds/by-url/") for p in paths), paths
+    moved = _api(live, "GET", "/clock", world="by-url").json()["epochMillis"]
+    assert moved - _api(live, "GET", "/clock").json()["epochMillis"] > 3_000_000

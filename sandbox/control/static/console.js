@@ -9,8 +9,12 @@ const TRIGGER_EVENTS = ["order_updated", "menus_updated", "partner_added", "part
   "loyalty.awarded"];
 const FEED_EVERY_MS = 1500;
 
+// Opened under a world's base URL (/worlds/<name>/_sandbox/console) the page starts in that world. Every call goes
+// to the picked world's base URL (a sharded sandbox sends it to the world's shard) and names it in X-Sandbox-World.
+const PAGE_PATH = /^(.*?)(?:\/worlds\/([^/]+))?\/_sandbox\/console\/?$/.exec(location.pathname) || ["", "", null];
+const ROOT = PAGE_PATH[1];
 const state = {
-  world: sessionStorage.getItem("pos-sandbox-world") || "default",
+  world: PAGE_PATH[2] ? decodeURIComponent(PAGE_PATH[2]) : (sessionStorage.getItem("pos-sandbox-world") || "default"),
   panel: "credentials", lastRequest: 0, since: null, requests: [], deliveries: new Map(), rules: [],
   clock: null, credentials: null, connections: null, subscription: null, snapshots: [], rulesText: "",
 };
@@ -24,7 +28,7 @@ const TOKEN = new URLSearchParams(location.search).get("token");
 async function api(path, {method = "GET", body} = {}) {
   const headers = {"X-Sandbox-World": state.world, ...(TOKEN ? {"X-Sandbox-Token": TOKEN} : {})};
   if (body !== undefined) { headers["Content-Type"] = "application/json"; }
-  const answer = await fetch("/_sandbox" + path, {method, headers,
+  const answer = await fetch(`${worldBase(state.world)}/_sandbox${path}`, {method, headers,
     body: body === undefined ? undefined : JSON.stringify(body)});
   const text = await answer.text();
   let data = null;
@@ -35,6 +39,10 @@ async function api(path, {method = "GET", body} = {}) {
     throw error;
   }
   return data;
+}
+
+function worldBase(name) {
+  return `${ROOT}/worlds/${encodeURIComponent(name)}`;
 }
 
 function h(tag, attributes = {}, ...children) {
