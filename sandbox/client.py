@@ -44,9 +44,11 @@ class SandboxClient:
 
     _names = itertools.count(1)
 
-    def __init__(self, url, world=None, admin_token=None):
+    def __init__(self, url, world=None, admin_token=None, base_url=None):
         self.url = url.rstrip("/")
         self.world = world
+        # Where an SDK that takes only a base URL reaches this world (every path works below it; no header needed).
+        self.base_url = (base_url or (f"{self.url}/worlds/{world}" if world else self.url)).rstrip("/")
         headers = {WORLD_HEADER: world} if world else {}
         if admin_token:
             headers["Authorization"] = f"Bearer {admin_token}"
@@ -94,8 +96,8 @@ class SandboxClient:
         if unknown:
             raise TypeError(f"unknown world settings {unknown}; known: {sorted(_WORLD_KEYS)}")
         body = {"name": name, **{_WORLD_KEYS[k]: v for k, v in settings.items() if v is not None}}
-        self.call("POST", "/worlds", json=body)
-        return SandboxClient(self.url, name, self.admin_token)
+        created = self.call("POST", "/worlds", json=body)
+        return SandboxClient(self.url, name, self.admin_token, created.get("baseUrl"))
 
     def delete_world(self):
         """Drop this client's world (not the default one)."""

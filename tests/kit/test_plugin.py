@@ -7,6 +7,7 @@ pytest_plugins = ["pytester"]
 
 SUITE = '''
 import pytest
+import requests
 
 pytestmark = pytest.mark.pos_sandbox(seed=3)
 
@@ -36,6 +37,12 @@ class TestClassMarker:
 def test_worlds_do_not_outlive_their_test(pos_sandbox):
     names = [w["name"] for w in pos_sandbox.call("GET", "/worlds")]
     assert names == ["default", pos_sandbox.world]
+
+
+def test_the_world_s_base_url_needs_no_header(pos_sandbox):
+    assert pos_sandbox.base_url == f"{pos_sandbox.url}/worlds/{pos_sandbox.world}"
+    answer = requests.get(f"{pos_sandbox.base_url}/_sandbox/health", timeout=10)
+    assert answer.json()["world"] == pos_sandbox.world
 '''
 
 
@@ -45,14 +52,14 @@ def _suite(pytester, expected_history="None"):
 
 def test_markers_and_defaults_in_a_users_suite(pytester):
     _suite(pytester)
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=4)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=5)
 
 
 def test_ini_and_command_line_defaults(pytester):
     _suite(pytester, expected_history="2")
     pytester.makeini("[pytest]\npos_sandbox_history_days = 5\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--pos-sandbox-history-days", "2")
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=5)
 
 
 def test_a_marker_with_an_unknown_setting_is_a_usage_error(pytester):
