@@ -36,6 +36,19 @@ def child_argv(argv, port, state_dir):
     return [sys.executable, "-m", "sandbox", *args]
 
 
+def wait_healthy(url, process, what, deadline):
+    """Until `url` answers its health check; ValueError when `process` exits or the deadline passes."""
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ValueError(f"{what} exited with status {process.returncode} at start")
+        try:
+            with urllib.request.urlopen(f"{url}/_sandbox/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise ValueError(f"{what} did not answer its health check within {READY_WITHIN:.0f} s")
+
+
 class Shard:
     """One sandbox process of the set (its own session, so a signal to its group reaches its server's workers)."""
 
@@ -47,17 +60,6 @@ class Shard:
     def start(self):
         self.process = subprocess.Popen(self.argv, env=self.env, start_new_session=True)
         print(f"  shard {self.index}  {self.url}  pid {self.process.pid}", flush=True)
-
-    def wait_ready(self, deadline):
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise ValueError(f"shard {self.index} exited with status {self.process.returncode} at start")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_sandbox/health", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise ValueError(f"shard {self.index} did not answer its health check within {READY_WITHIN:.0f} s")
 
     def signal(self, number):
         if self.process is not None and self.process.poll() is None:
@@ -106,9 +108,11 @@ def _run(config, binary, folder, shards):
             shard.start()
         deadline = time.monotonic() + READY_WITHIN
         for shard in shards:
-            shard.wait_ready(deadline)
+            wait_healthy(shard.url, shard.process, f"shard {shard.index}", deadline)
         proxy = subprocess.Popen([binary, "-db", "-f", f"{folder}/haproxy.cfg"], start_new_session=True)
         base = f"http://{config.host}:{config.port}"
+        wait_healthy(f"http://127.0.0.1:{config.port}" if config.host in ("0.0.0.0", "::") else base, proxy,
+                     "HAProxy", deadline)
         print(f"pos-sandbox is ready at {base}  ({len(shards)} shards behind HAProxy, pid {proxy.pid}; "
               f"state dir {config.state_dir or 'none'})\n  console  {base}/_sandbox/console", flush=True)
         return _watch(shards, proxy, stopping)

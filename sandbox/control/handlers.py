@@ -10,6 +10,7 @@ from sandbox.core.errors import BadRequest, NotFound
 from sandbox.control import shards
 from sandbox.core import portable
 from sandbox.core.pipeline import Reply, unlocked
+from sandbox.core.shards import holds
 from sandbox.core.world_paths import base_url
 from sandbox.toast import triggers
 from sandbox.toast.access import reachable_restaurants
@@ -123,7 +124,9 @@ def _world_view(ctx, world):
 @unlocked
 def list_worlds(ctx):
     """Every world; on a sharded sandbox, every shard's (a header names the shards that did not answer)."""
-    views, headers = shards.all_worlds(ctx, [_world_view(ctx, w) for w in list(ctx.sandbox.store.worlds.values())])
+    local = [_world_view(ctx, world) for world in list(ctx.sandbox.store.worlds.values())
+             if holds(ctx.sandbox.config, world.name)]
+    views, headers = shards.all_worlds(ctx, local)
     return Reply(views, headers=headers)
 
 

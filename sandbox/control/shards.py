@@ -11,7 +11,7 @@ from prometheus_client.exposition import generate_latest
 
 from sandbox.core.errors import Conflict
 from sandbox.core.guard import TOKEN_HEADER
-from sandbox.core.shards import shard_of
+from sandbox.core.shards import holds, shard_of
 
 SCOPE_HEADER = "X-Sandbox-Scope"            # `local`: this shard's own answer (what shards ask each other)
 UNREACHABLE_HEADER = "X-Sandbox-Unreachable-Shards"
@@ -27,10 +27,11 @@ def index(sandbox):
 
 def check_owner(sandbox, name):
     """409 when world `name` belongs on another shard (names are unique across shards by construction)."""
-    urls, mine = sandbox.config.shard_urls, index(sandbox)
-    if mine is not None and shard_of(name, len(urls)) != mine:
+    urls = sandbox.config.shard_urls
+    if not holds(sandbox.config, name):
         owner = shard_of(name, len(urls))
-        raise Conflict(WRONG_SHARD.format(name=name, owner=owner, url=urls[owner], index=mine), field="name")
+        raise Conflict(WRONG_SHARD.format(name=name, owner=owner, url=urls[owner], index=index(sandbox)),
+                       field="name")
 
 
 def others(ctx):

@@ -11,6 +11,7 @@ import time
 
 from sandbox.core import portable
 from sandbox.core.errors import ApiError
+from sandbox.core.shards import holds
 from sandbox.core.store import DEFAULT_WORLD, WorldSettings
 
 log = logging.getLogger("sandbox.state")
@@ -144,7 +145,8 @@ class StateDir:
         """Write every world that changed since its last save (a new world, or a replaced one, counts as changed)
         and remove the files of deleted worlds. Returns the names written."""
         with self._lock:
-            worlds = dict(self.sandbox.store.worlds)
+            worlds = {name: world for name, world in list(self.sandbox.store.worlds.items())
+                      if holds(self.sandbox.config, name)}
             written = []
             for name, world in worlds.items():
                 if self._saved.get(name) == (world, world.changes):

@@ -33,3 +33,10 @@ def shard_of(name, count):
 def bucket_map(count):
     """The bucket -> shard map file HAProxy's `map_int` reads."""
     return "".join(f"{number} {owner}\n" for number, owner in enumerate(bucket_owners(count)))
+
+
+def holds(config, name):
+    """Whether this process holds world `name`: always when it is not one of several shards. Every shard keeps a
+    `default` world for calls that name none (health checks, creating a world), but only its own shard lists
+    and saves it."""
+    return not config.shard_urls or shard_of(name, len(config.shard_urls)) == config.shard_index
