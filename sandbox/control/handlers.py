@@ -9,7 +9,7 @@ from sandbox.core.clock import parse_instant
 from sandbox.core.errors import BadRequest, NotFound
 from sandbox.control import shards
 from sandbox.core import portable
-from sandbox.core.pipeline import Reply, unlocked
+from sandbox.core.pipeline import Reply, elsewhere, unlocked
 from sandbox.core.shards import holds
 from sandbox.core.world_paths import base_url
 from sandbox.toast import triggers
@@ -136,6 +136,7 @@ _WORLD_SETTINGS = {"seed": "seed", "fixtures": "fixtures", "startTime": "start_t
 
 
 @unlocked
+@elsewhere
 def create_world(ctx):
     body = ctx.body
     overrides = {name: body[key] for key, name in _WORLD_SETTINGS.items() if key in body}
@@ -154,6 +155,7 @@ def create_world(ctx):
 
 
 @unlocked
+@elsewhere
 def delete_world(ctx):
     ctx.sandbox.store.delete(ctx.params["name"])
     return Reply(status=204)

@@ -57,6 +57,13 @@ def unlocked(handler):
     return handler
 
 
+def elsewhere(handler):
+    """Mark a handler that changes no data of the request's own world (it creates or deletes another one), so the
+    state dir does not save that world again."""
+    handler.elsewhere = True
+    return handler
+
+
 def new_request_id():
     return str(uuid.uuid4())
 
@@ -70,7 +77,7 @@ def handle(sandbox, provider, operation, path_params):
     the world (a reset or restore swaps versions under that lock)."""
     started = time.perf_counter()
     req = request._get_current_object()      # the proxy costs a lookup per use; this request is used often
-    ctx, rule, verdict, response = None, None, None, None
+    ctx, rule, verdict, response, handler = None, None, None, None, None
     try:
         world = sandbox.store.get(world_name(req))
         ctx = Context(sandbox, provider, operation, world, req, req.headers)
@@ -102,7 +109,7 @@ def handle(sandbox, provider, operation, path_params):
         if verdict is not None:
             reply.headers.extend(provider.rate_limit_headers(verdict))
         response = respond(sandbox, provider, operation, reply, strict=rule is None)
-    if ctx is not None and req.method not in SAFE_METHODS:
+    if ctx is not None and req.method not in SAFE_METHODS and not getattr(handler, "elsewhere", False):
         ctx.world.changes += 1
     if provider.simulated and ctx is not None:
         journal(ctx.world, provider, ctx, req, operation, response, started, rule)
