@@ -13,7 +13,8 @@ COPY setup.cfg .ci/dependencies.py /tmp/deps/
 RUN python /tmp/deps/dependencies.py /tmp/deps/setup.cfg > /tmp/deps/requirements.txt \
     && pip install -r /tmp/deps/requirements.txt \
     && rm -rf /tmp/deps \
-    && useradd --create-home --uid 10001 sandbox
+    && useradd --create-home --uid 10001 sandbox \
+    && install -d -o sandbox /state           # the state dir of a sharded deployment (deploy/), owned by the user
 RUN --mount=type=bind,from=wheel,source=/wheels,target=/wheels pip install --no-deps /wheels/*.whl
 USER sandbox
 WORKDIR /home/sandbox
