@@ -257,7 +257,7 @@ def test_world_by_base_url(pos_sandbox):
     assert answer.status_code == 201, answer.text
     pos_sandbox.journal.assert_called("createOrder", times=1, status=201)
 ''')
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--pos-sandbox-url", cluster.url,
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--pos-sandbox-url", cluster.url,
                                            "--pos-sandbox-history-days", "0")
     result.assert_outcomes(passed=1)
 
