@@ -114,16 +114,55 @@ def _script(folder, names):
     return path
 
 
-def _wrk(url, script, seconds, threads=2, connections=32):
-    """(requests/s, median latency ms, non-2xx) of one wrk run."""
+def _tree(root):
+    """{pid: command name} of `root` and every process below it."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry)] = int(fields[1])
+            except (OSError, IndexError):
+                continue
+    found, changed = {root}, True
+    while changed:
+        grown = found | {pid for pid, parent in parents.items() if parent in found}
+        changed, found = grown != found, grown
+    names = {}
+    for pid in found:
+        try:
+            names[pid] = Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:
+            continue
+    return names
+
+
+def _cpu(pids):
+    """CPU seconds (user + system) used so far by `pids`, split into HAProxy's and the sandbox's."""
+    ticks, used = os.sysconf("SC_CLK_TCK"), {"haproxy": 0.0, "sandbox": 0.0}
+    for pid, name in pids.items():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used["haproxy" if name == "haproxy" else "sandbox"] += (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def _wrk(url, script, seconds, threads=2, connections=32, pids=None):
+    """(requests/s, median latency ms, non-2xx, {haproxy|sandbox: CPU ms per request}) of one wrk run."""
+    before = _cpu(pids or {})
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
                           url], capture_output=True, text=True, check=True).stdout
     rate = float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")))
     median = next(line.split()[1] for line in out.splitlines() if line.strip().startswith("50%"))
     bad = next((int(line.split()[-1]) for line in out.splitlines() if "Non-2xx" in line), 0)
+    total = int(next(line.split()[0] for line in out.splitlines() if "requests in" in line))
+    after = _cpu(pids or {})
     scale = {"us": 0.001, "ms": 1, "s": 1000}
     unit = next(u for u in ("us", "ms", "s") if median.endswith(u))
-    return rate, float(median[:-len(unit)]) * scale[unit], bad
+    cpu = {part: (after[part] - before[part]) * 1000 / max(total, 1) for part in after}
+    return rate, float(median[:-len(unit)]) * scale[unit], bad, cpu
 
 
 def main():
@@ -139,20 +178,28 @@ def main():
         for setup in setups.values():
             _wrk(setup.url, script, 2)                               # warm up
         results = {label: [] for label in setups}
+        trees = {label: _tree(setup.processes[0].pid) | (_tree(setup.processes[1].pid) if len(setup.processes) > 1
+                                                          else {}) for label, setup in setups.items()}
         for _ in range(rounds):
             for label, setup in setups.items():
-                results[label].append(_wrk(setup.url, script, seconds))
+                results[label].append(_wrk(setup.url, script, seconds, pids=trees[label]))
         print(f"{count} worlds, GET /worlds/<name>{PATH}, wrk -t2 -c32 -d{seconds}s, {rounds} rounds interleaved")
         for label, runs in results.items():
-            print(f"  {label:>8}: median {statistics.median(r[0] for r in runs):7.0f} req/s "
-                  f"(runs {', '.join(f'{r[0]:.0f}' for r in runs)}), median latency "
-                  f"{statistics.median(r[1] for r in runs):.2f} ms, non-2xx {sum(r[2] for r in runs)}")
+            rate = statistics.median(r[0] for r in runs)
+            sandbox_cpu = statistics.median(r[3]["sandbox"] for r in runs)
+            print(f"  {label:>8}: median {rate:7.0f} req/s (runs {', '.join(f'{r[0]:.0f}' for r in runs)}), median "
+                  f"latency {statistics.median(r[1] for r in runs):.2f} ms, non-2xx {sum(r[2] for r in runs)}; "
+                  f"CPU per request: sandbox {sandbox_cpu:.3f} ms, HAProxy "
+                  f"{statistics.median(r[3]['haproxy'] for r in runs) * 1000:.0f} us; the shards used "
+                  f"{rate * sandbox_cpu / 1000:.2f} cores")
         ratio = statistics.median(r[0] for r in results["2 shards"]) / statistics.median(
             r[0] for r in results["1 shard"])
         print(f"  2 shards / 1 shard: {ratio:.2f}x")
         one = setups["1 shard"]
-        direct = [_wrk(one.shard, script, seconds, threads=1, connections=1) for _ in range(rounds)]
-        proxied = [_wrk(one.url, script, seconds, threads=1, connections=1) for _ in range(rounds)]
+        direct, proxied = [], []
+        for _ in range(rounds):
+            direct.append(_wrk(one.shard, script, seconds, threads=1, connections=1))
+            proxied.append(_wrk(one.url, script, seconds, threads=1, connections=1))
         added = statistics.median(p[1] for p in proxied) - statistics.median(d[1] for d in direct)
         print(f"one connection: direct {statistics.median(d[1] for d in direct):.3f} ms "
               f"({statistics.median(d[0] for d in direct):.0f} req/s), through HAProxy "
