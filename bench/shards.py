@@ -8,7 +8,6 @@ reads the Toster catalogue (`GET /worlds/<name>/api/products?limit=20`); rate li
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,36 +21,15 @@ import machine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from sandbox.cluster import haproxy  # noqa: E402  (the bench runs from a checkout)
+from sandbox.cluster.supervisor import free_port_run, wait_healthy  # noqa: E402
 
 TOSTER_KEY = "966_cvQKFuDyvONtdGes2kzaiuK2VikKrSiufBU5VoWpXcwFwPjYvdXs"
 PATH = "/api/products?limit=20"
 ENV = {**os.environ, "SANDBOX_RATE_LIMITS": "false", "SANDBOX_HISTORY_DAYS": "0", "SANDBOX_QUIET": "true"}
 
 
-def _free_run(count):
-    """A port followed by `count` free ones."""
-    while True:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        try:
-            for port in range(base, base + count + 1):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-
-
-def _wait(url, limit=120):
-    began = time.monotonic()
-    while time.monotonic() - began < limit:
-        try:
-            with urllib.request.urlopen(f"{url}/_sandbox/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
+def _wait(url, process):
+    wait_healthy(url, process, url, time.monotonic() + 120)
 
 
 def _serve(*args, port):
@@ -63,15 +41,15 @@ class OneShard:
     """One `pos-sandbox serve` and HAProxy in front of it, with the configuration `serve --shards` generates."""
 
     def __init__(self):
-        port = _free_run(1)
+        port = free_port_run(1)
         self.url, self.shard = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"
         self.processes = [_serve(port=port + 1)]
-        _wait(self.shard)
+        _wait(self.shard, self.processes[0])
         self.folder = tempfile.mkdtemp(prefix="bench-haproxy-")
         haproxy.write(self.folder, haproxy.render([f"127.0.0.1:{port + 1}"], f"127.0.0.1:{port}", self.folder))
         self.processes.append(subprocess.Popen(["haproxy", "-db", "-f", f"{self.folder}/haproxy.cfg"],
                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        _wait(self.url)
+        _wait(self.url, self.processes[1])
 
     def stop(self):
         os.killpg(self.processes[0].pid, signal.SIGTERM)
@@ -84,10 +62,10 @@ class TwoShards:
     """`pos-sandbox serve --shards 2`."""
 
     def __init__(self):
-        port = _free_run(2)
+        port = free_port_run(2)
         self.url = f"http://127.0.0.1:{port}"
         self.processes = [_serve("--shards", "2", port=port)]
-        _wait(self.url)
+        _wait(self.url, self.processes[0])
 
     def stop(self):
         self.processes[0].send_signal(signal.SIGTERM)

@@ -6,7 +6,6 @@ last acknowledged write (give or take the save interval); a graceful stop keeps 
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,6 +16,7 @@ import pytest
 import requests
 
 from sandbox.client import SandboxClient
+from sandbox.cluster.supervisor import free_port_run
 from sandbox.core.shards import shard_of
 
 pytest_plugins = ["pytester"]
@@ -29,24 +29,6 @@ TOSTER_KEY = "966_cvQKFuDyvONtdGes2kzaiuK2VikKrSiufBU5VoWpXcwFwPjYvdXs"
 TOSTER_ERROR_KEYS = {"error", "details"}
 TOAST_ERROR_KEYS = {"status", "code", "message", "messageKey", "fieldName", "link", "requestId",
                     "developerMessage", "errors", "canRetry"}
-
-
-def _free_run(count):
-    """A port with the next `count` ports free too (the proxy's and its shards')."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        if base + count >= 65535:
-            continue
-        try:
-            for port in range(base, base + count + 1):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-    raise AssertionError("no run of free ports")
 
 
 class Cluster:
@@ -107,7 +89,7 @@ def state_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def cluster(state_dir):
-    served = Cluster(_free_run(SHARDS), state_dir)
+    served = Cluster(free_port_run(SHARDS), state_dir)
     yield served
     if served.process.poll() is None:
         served.stop()

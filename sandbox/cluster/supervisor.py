@@ -4,11 +4,13 @@ a shard that dies is started again (its worlds come back from the state dir), an
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import replace
 
 from sandbox.cluster import haproxy
 from sandbox.server import check_port_free
@@ -34,6 +36,23 @@ def child_argv(argv, port, state_dir):
     if state_dir:
         args += ["--state-dir", state_dir]
     return [sys.executable, "-m", "sandbox", *args]
+
+
+def free_port_run(count, host="127.0.0.1"):
+    """A free port followed by `count` free ones (`--port 0` with `--shards`: the proxy's and its shards')."""
+    for _ in range(100):
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            first = probe.getsockname()[1]
+        if first + count > 65535:
+            continue
+        try:
+            for port in range(first, first + count + 1):
+                check_port_free(host, port)
+            return first
+        except ValueError:
+            continue
+    raise ValueError(f"found no {count + 1} free ports in a row on {host}")
 
 
 def wait_healthy(url, process, what, deadline):
@@ -75,7 +94,7 @@ def serve_shards(config, argv):
     if binary is None:
         raise ValueError(NO_HAPROXY)
     if not config.port:
-        raise ValueError("--shards needs a fixed --port (the shards listen on the ports after it)")
+        config = replace(config, port=free_port_run(config.shards))
     ports = [config.port + 1 + index for index in range(config.shards)]
     for port in [config.port, *ports]:
         check_port_free("127.0.0.1" if port != config.port else config.host, port)

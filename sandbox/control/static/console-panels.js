@@ -289,7 +289,9 @@ async function loadWorlds() {
 function useWorld(name) {
   state.world = name;
   sessionStorage.setItem("pos-sandbox-world", name);
-  if (PAGE_PATH[2]) { history.replaceState(null, "", `${worldBase(name)}/_sandbox/console${location.search}${location.hash}`); }
+  if (PAGE_PATH[2]) {         // opened under a world's base URL: the address follows the picked world
+    history.replaceState(null, "", `${worldBase(name)}/_sandbox/console${location.search}${location.hash}`);
+  }
   state.deliveries.clear();
   state.subscription = null;
   $("events-panel").hidden = true;
