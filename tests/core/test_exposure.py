@@ -58,8 +58,8 @@ def test_the_test_kit_sends_the_token_set_in_the_environment(monkeypatch, reques
     monkeypatch.setenv("SANDBOX_ADMIN_TOKEN", TOKEN)
     client = request.getfixturevalue("pos_sandbox_client")
     app = request.getfixturevalue("pos_sandbox_app")
-    assert app.test_client().get("/_sandbox/health").status_code == 401
-    assert client.get("/_sandbox/health").status_code == 200
+    assert app.test_client().get("/_sandbox/clock").status_code == 401
+    assert client.get("/_sandbox/clock").status_code == 200
     assert LiveSandbox(app).control_headers == {"X-Sandbox-Token": TOKEN}
 
 
