@@ -13,15 +13,16 @@ from sandbox.server import banner
 from sandbox.testing import TEST_SETTINGS, LiveSandbox
 
 TOKEN = "qa-admin-token-1"
-# Every control call but the front door (`GET /`, links only) and the console's script and style (a browser loads
-# them without headers; they hold no data).
-OPEN = ("/", "/_sandbox/console/assets/x")
+# Every control call but the front door (`GET /`, links only), the console's script and style (a browser loads
+# them without headers; they hold no data) and the health check (probes send no token; it reveals nothing).
+OPEN = ("/", "/_sandbox/console/assets/x", "/_sandbox/health")
 CONTROL_OPERATIONS = [(op.method.upper(), path) for op in load_spec("sandbox-control-v1.yaml").operations
                       if (path := re.sub(r"\{[^}]+\}", "x", op.full_path)) not in OPEN]
 
 
-@pytest.mark.parametrize("path", ["/", "/_sandbox/console/assets/console.js"])
-def test_the_front_door_and_the_console_assets_need_no_token(guarded, path):
+@pytest.mark.parametrize("path", ["/", "/_sandbox/console/assets/console.js", "/_sandbox/health",
+                                  "/worlds/default/_sandbox/health"])
+def test_the_front_door_the_console_assets_and_health_need_no_token(guarded, path):
     assert guarded.get(path).status_code == 200
 
 
