@@ -254,3 +254,14 @@ def test_a_graceful_stop_keeps_every_world_for_the_next_start(cluster, worlds, s
             assert _notes(again.url, name) == worlds[name]
     finally:
         assert again.stop() == 0
+
+
+def test_a_shard_that_cannot_start_stops_the_command_with_its_reason(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    started = subprocess.run(
+        [sys.executable, "-m", "sandbox", "serve", "--shards", "2", "--port", str(free_port_run(2)),
+         "--history-days", "0", "--state-dir", str(blocker / "state")],
+        capture_output=True, text=True, timeout=180)
+    assert started.returncode == 2
+    assert "state dir" in started.stderr and "pos-sandbox: shard" in started.stderr, started.stderr[-2000:]

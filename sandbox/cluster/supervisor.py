@@ -17,7 +17,9 @@ from sandbox.server import check_port_free
 
 NO_HAPROXY = ("--shards needs HAProxy, which is not installed: install the Debian package haproxy "
               "(apt-get install haproxy) or put `haproxy` on PATH")
-RESTART_DELAY = 1.0
+RESTART_DELAY = 1.0        # doubled for each start that did not last QUICK_EXIT seconds, up to RESTART_MAX
+RESTART_MAX = 30.0
+QUICK_EXIT = 10.0
 READY_WITHIN = 90.0
 STOP_WITHIN = 20.0
 
@@ -55,9 +57,16 @@ def free_port_run(count, host="127.0.0.1"):
     raise ValueError(f"found no {count + 1} free ports in a row on {host}")
 
 
-def wait_healthy(url, process, what, deadline):
-    """Until `url` answers its health check; ValueError when `process` exits or the deadline passes."""
+class Stopped(Exception):
+    """Asked to stop while starting."""
+
+
+def wait_healthy(url, process, what, deadline, stopping=()):
+    """Until `url` answers its health check; ValueError when `process` exits or the deadline passes, Stopped when
+    `stopping` fills."""
     while time.monotonic() < deadline:
+        if stopping:
+            raise Stopped
         if process.poll() is not None:
             raise ValueError(f"{what} exited with status {process.returncode} at start")
         try:
@@ -75,9 +84,12 @@ class Shard:
         self.index, self.port, self.argv, self.env = index, port, argv, env
         self.url = f"http://127.0.0.1:{port}"
         self.process = None
+        self.started = self.due = None
+        self.failures = 0
 
     def start(self):
         self.process = subprocess.Popen(self.argv, env=self.env, start_new_session=True)
+        self.started, self.due = time.monotonic(), None
         print(f"  shard {self.index}  {self.url}  pid {self.process.pid}", flush=True)
 
     def signal(self, number):
@@ -127,14 +139,16 @@ def _run(config, binary, folder, shards):
             shard.start()
         deadline = time.monotonic() + READY_WITHIN
         for shard in shards:
-            wait_healthy(shard.url, shard.process, f"shard {shard.index}", deadline)
+            wait_healthy(shard.url, shard.process, f"shard {shard.index}", deadline, stopping)
         proxy = subprocess.Popen([binary, "-db", "-f", f"{folder}/haproxy.cfg"], start_new_session=True)
         base = f"http://{config.host}:{config.port}"
         wait_healthy(f"http://127.0.0.1:{config.port}" if config.host in ("0.0.0.0", "::") else base, proxy,
-                     "HAProxy", deadline)
+                     "HAProxy", deadline, stopping)
         print(f"pos-sandbox is ready at {base}  ({len(shards)} shards behind HAProxy, pid {proxy.pid}; "
               f"state dir {config.state_dir or 'none'})\n  console  {base}/_sandbox/console", flush=True)
         return _watch(shards, proxy, stopping)
+    except Stopped:
+        return 0
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
@@ -148,11 +162,17 @@ def _watch(shards, proxy, stopping):
             print(f"pos-sandbox: HAProxy exited with status {proxy.returncode}; stopping the shards",
                   file=sys.stderr, flush=True)
             return 1
+        now = time.monotonic()
         for shard in shards:
-            if shard.process.poll() is not None:
+            if shard.process.poll() is None:
+                continue
+            if shard.due is None:       # just died: start it again soon, later if it keeps dying at once
+                shard.failures = shard.failures + 1 if now - shard.started < QUICK_EXIT else 1
+                delay = min(RESTART_MAX, RESTART_DELAY * 2 ** (shard.failures - 1))
+                shard.due = now + delay
                 print(f"pos-sandbox: shard {shard.index} exited with status {shard.process.returncode}; "
-                      f"starting it again", file=sys.stderr, flush=True)
-                time.sleep(RESTART_DELAY)
+                      f"starting it again in {delay:.0f} s", file=sys.stderr, flush=True)
+            elif now >= shard.due:
                 shard.start()
         time.sleep(0.2)
     return 0

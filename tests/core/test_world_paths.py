@@ -94,3 +94,27 @@ def test_reset_below_the_base_resets_that_world_only(client, qa):
     assert client.get(BASE + "/_sandbox/clock").json["epochMillis"] < before
     assert client.get("/_sandbox/clock").json["epochMillis"] >= before
 
+
+
+@pytest.mark.pos_sandbox(config_page_size=4)
+def test_page_tokens_flow_below_the_base_and_follow_the_world_s_own_publish(client, qa):
+    """A world's publish makes its tokens stale (409), not the default world's: the token flow is the world's."""
+    headers = toast_headers(_token(client, BASE), HARBOR_DOWNTOWN)
+    first = client.get(BASE + "/config/v2/tables", headers=headers)
+    token, collected = first.headers["Toast-Next-Page-Token"], list(first.json)
+    root_token = client.get("/config/v2/tables", headers=toast_headers(_token(client), HARBOR_DOWNTOWN)).headers[
+        "Toast-Next-Page-Token"]
+    client.post(BASE + "/_sandbox/clock", json={"advance": 60})
+    client.post(f"{BASE}/_sandbox/restaurants/{HARBOR_DOWNTOWN}/menu/publish")
+    assert_toast_error(client.get(BASE + "/config/v2/tables", query_string={"pageToken": token}, headers=headers),
+                       409, "start again")
+    page = client.get("/config/v2/tables", query_string={"pageToken": root_token},
+                      headers=toast_headers(_token(client), HARBOR_DOWNTOWN))
+    assert page.status_code == 200 and len(page.json) == 4
+    token = client.get(BASE + "/config/v2/tables", headers=headers).headers["Toast-Next-Page-Token"]
+    while token:
+        page = client.get(BASE + "/config/v2/tables", query_string={"pageToken": token}, headers=headers)
+        assert page.status_code == 200
+        collected.extend(page.json)
+        token = page.headers.get("Toast-Next-Page-Token")
+    assert len({t["guid"] for t in collected}) == len(collected) > 4
