@@ -11,7 +11,7 @@ import time
 
 from sandbox.core import portable
 from sandbox.core.errors import ApiError
-from sandbox.core.shards import holds
+from sandbox.core.shards import holds, shard_of
 from sandbox.core.store import DEFAULT_WORLD, WorldSettings
 
 log = logging.getLogger("sandbox.state")
@@ -96,6 +96,11 @@ class StateDir:
         restored = []
         for path in sorted(glob.glob(os.path.join(self.folder, "*" + SUFFIX))):
             name = os.path.basename(path)[:-len(SUFFIX)]
+            if not holds(self.sandbox.config, name):
+                log.warning("state file %s: world %s belongs on shard %d of %d now; left as it is (move it to that "
+                            "shard's state dir)", path, name,
+                            shard_of(name, len(self.sandbox.config.shard_urls)), len(self.sandbox.config.shard_urls))
+                continue
             try:
                 self._restore(name, path)
                 restored.append(name)

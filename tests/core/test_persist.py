@@ -107,3 +107,21 @@ def test_a_state_dir_that_cannot_be_made_is_a_clear_error(tmp_path):
     app = create_app({**SETTINGS, "state_dir": str(blocker / "state")})
     with pytest.raises(ValueError, match="state dir .*file/state"):
         app.extensions["sandbox"].start()
+
+
+def test_a_world_of_another_shard_is_left_on_disk(tmp_path, caplog):
+    """After a change in the shard count a folder may hold a world that now belongs elsewhere: it is neither loaded
+    nor removed."""
+    from sandbox.core.shards import shard_of
+    urls = ["http://127.0.0.1:1", "http://127.0.0.1:2"]
+    elsewhere = next(f"w{n}" for n in range(100) if shard_of(f"w{n}", 2) == 1)
+    app = _app(tmp_path)
+    app.test_client().post("/_sandbox/worlds", json={"name": elsewhere})
+    _stop(app)
+    with caplog.at_level(logging.WARNING, "sandbox.state"):
+        shard = _app(tmp_path, shard_urls=urls, shard_index=0)
+    assert elsewhere not in shard.extensions["sandbox"].store.worlds
+    assert "belongs on shard 1 of 2" in caplog.text
+    shard.extensions["sandbox"].state_dir.save()
+    _stop(shard)
+    assert (tmp_path / f"{elsewhere}.world.json").exists()
