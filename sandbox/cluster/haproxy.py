@@ -55,6 +55,8 @@ def render(servers, bind, files, resolve=False):
         "    timeout http-request 30s",
         "    timeout check 2s",
         "    retries 1                   # a refused connection: one more try a second later, then the 503",
+        "    # A read that met a connection the shard dropped (it died) tries once more, to get that 503 too.",
+        "    retry-on conn-failure empty-response",
         "frontend sandbox",
         f"    bind {bind}",
         "    # The world: the one a control call creates or deletes, else the base URL's (/worlds/<name>/...), else",
@@ -71,6 +73,7 @@ def render(servers, bind, files, resolve=False):
         "    http-request set-var(txn.world) str(default) if !{ var(txn.world) -m found }",
         f"    http-request set-var(txn.shard) var(txn.world),crc32,mod({BUCKETS}),"
         f"map_int({files}/buckets.map)",
+        "    http-request disable-l7-retry if !METH_GET !METH_HEAD !METH_OPTIONS    # a write is never sent twice",
     ]
     for provider, base in PROVIDER_PATHS:
         lines.append(f"    acl {provider} path_reg ^(/worlds/[^/]+)?{base}(/|$)")
