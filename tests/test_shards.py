@@ -171,7 +171,7 @@ def test_a_killed_shard_answers_503_and_comes_back_as_of_its_last_saved_write(cl
     writers = [threading.Thread(target=write, args=(WORLDS[i::3],)) for i in range(3)]
     for writer in writers:
         writer.start()
-    time.sleep(1.5)
+    time.sleep(4)
     old_pid = cluster.pids[victim]
     os.killpg(old_pid, signal.SIGKILL)
     killed_at.append(time.monotonic())
@@ -207,7 +207,7 @@ def test_a_killed_shard_answers_503_and_comes_back_as_of_its_last_saved_write(cl
     else:
         raise AssertionError("the killed shard did not come back: " + "".join(cluster.lines[-30:]))
     assert cluster.pids[victim] != old_pid
-    kill = killed_at[0]
+    kill, proven = killed_at[0], 0
     for name in WORLDS:
         present = _notes(cluster.url, name)
         assert present <= tried[name] | worlds[name], f"{name} holds orders nobody wrote"
@@ -215,10 +215,11 @@ def test_a_killed_shard_answers_503_and_comes_back_as_of_its_last_saved_write(cl
         if name not in dead:
             assert acked_notes | worlds[name] <= present, f"{name} lost acknowledged writes"
             continue
-        # Acknowledged well before the kill (more than the save interval, plus a pass's own time): kept.
-        settled = {notes for notes, at in acked[name] if at < kill - INTERVAL - 1.0}
+        # Acknowledged well before the kill (the save interval plus twice a save pass, on a loaded machine): kept.
+        settled = {notes for notes, at in acked[name] if at < kill - INTERVAL - 3.0}
+        proven += len(settled - worlds[name])
         assert settled | worlds[name] <= present, f"{name} lost writes acknowledged before the last save"
-        worlds[name] |= present
+    assert proven, "no write to the killed shard settled before the kill: the check proved nothing"
     for name in WORLDS:
         worlds[name] = _notes(cluster.url, name)
     assert len(requests.get(f"{cluster.url}/_sandbox/worlds", timeout=30).json()) == len(WORLDS) + 1
