@@ -12,7 +12,7 @@ import time
 from sandbox.core import portable
 from sandbox.core.errors import ApiError
 from sandbox.core.shards import holds, shard_of
-from sandbox.core.store import DEFAULT_WORLD, WorldSettings
+from sandbox.core.store import WorldSettings
 
 log = logging.getLogger("sandbox.state")
 FORMAT = "pos-sandbox.state"
@@ -134,10 +134,7 @@ class StateDir:
 
     def _run(self):
         while not self._stopping.wait(self.interval):
-            try:
-                self.save()
-            except OSError:
-                log.exception("saving worlds to %s failed", self.folder)
+            self.save()
 
     def stop(self):
         """Stop the thread and save what changed since its last pass."""
@@ -157,11 +154,19 @@ class StateDir:
                 if self._saved.get(name) == (world, world.changes):
                     continue
                 changes = world.changes           # read before the export: a change during it is saved next time
-                write_atomically(self.path(name), encode(portable.export_world(world), self.version))
+                try:
+                    write_atomically(self.path(name), encode(portable.export_world(world), self.version))
+                except Exception:  # noqa: BLE001 - one world that cannot be saved must not stop the others' saves
+                    log.exception("saving world %s to %s failed; trying again on the next pass", name, self.folder)
+                    continue
                 self._saved[name] = (world, changes)
                 written.append(name)
             for name in set(self._saved) - set(worlds):
                 del self._saved[name]
-                if name != DEFAULT_WORLD and os.path.exists(self.path(name)):
+                try:
                     os.unlink(self.path(name))
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    log.exception("removing the file of deleted world %s failed", name)
             return written

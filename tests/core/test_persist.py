@@ -125,3 +125,24 @@ def test_a_world_of_another_shard_is_left_on_disk(tmp_path, caplog):
     shard.extensions["sandbox"].state_dir.save()
     _stop(shard)
     assert (tmp_path / f"{elsewhere}.world.json").exists()
+
+
+def test_a_world_that_cannot_be_saved_does_not_stop_the_others(tmp_path, monkeypatch, caplog):
+    app = _app(tmp_path)
+    state = app.extensions["sandbox"].state_dir
+    client = app.test_client()
+    for name in ("a", "b"):
+        client.post("/_sandbox/worlds", json={"name": name})
+    real = persist.portable.export_world
+
+    def failing(world):
+        if world.name == "a":
+            raise OSError("disk full")
+        return real(world)
+    monkeypatch.setattr(persist.portable, "export_world", failing)
+    with caplog.at_level(logging.ERROR, "sandbox.state"):
+        assert sorted(state.save()) == ["b", "default"]
+    assert "saving world a" in caplog.text and not (tmp_path / "a.world.json").exists()
+    monkeypatch.undo()
+    assert state.save() == ["a"]            # the next pass tries again
+    _stop(app)
