@@ -138,6 +138,10 @@ def test_each_world_lives_on_one_shard_and_nothing_leaks(cluster, worlds):
     other = requests.get(f"{cluster.url}/orders/v2/orders/{order.json()['guid']}",
                          headers={**toast.headers, "X-Sandbox-World": WORLDS[1]}, timeout=30)
     assert other.status_code in (401, 404)
+    elsewhere = next(name for name in WORLDS if shard_of(name, SHARDS) != shard_of("default", SHARDS))
+    journal = requests.get(f"{cluster.url}/_sandbox/requests", params={"world": elsewhere,
+                                                                       "operationId": "createOrder"}, timeout=30)
+    assert journal.status_code == 200 and journal.json()["count"] == 2, journal.text
     metrics = requests.get(f"{cluster.url}/_sandbox/metrics", timeout=30).text
     assert {f'sandbox_worlds{{shard="{shard}"}}' for shard in range(SHARDS)} <= set(
         line.rsplit(" ", 1)[0] for line in metrics.splitlines())

@@ -59,14 +59,17 @@ def render(servers, bind, files, resolve=False):
         "    retry-on conn-failure empty-response",
         "frontend sandbox",
         f"    bind {bind}",
-        "    # The world: the one a control call creates or deletes, else the base URL's (/worlds/<name>/...), else",
-        "    # X-Sandbox-World's, else `default`.",
+        "    # The world: the one a control call creates, deletes or reads the journal of, else the base URL's",
+        "    # (/worlds/<name>/...), else X-Sandbox-World's, else `default`.",
         "    acl worlds_call path_reg ^(/worlds/[^/]+)?/_sandbox/worlds/?$",
         "    acl world_call path_reg ^(/worlds/[^/]+)?/_sandbox/worlds/[^/]+/?$",
         "    http-request wait-for-body time 2s if METH_POST worlds_call",
         "    http-request set-var(txn.world) req.body,json_query('$.name') if METH_POST worlds_call",
         "    http-request set-var(txn.world) path,regsub(^.*/_sandbox/worlds/,),regsub(/$,) "
         "if { method DELETE } world_call",
+        "    acl journal_call path_reg ^(/worlds/[^/]+)?/_sandbox/requests/?$",
+        "    http-request set-var(txn.world) url_param(world) if journal_call { url_param(world) -m found } "
+        "!{ url_param(world) -m str * }",
         "    http-request set-var(txn.world) path,field(3,/) if !{ var(txn.world) -m found } { path_beg /worlds/ }",
         "    http-request set-var(txn.world) req.hdr(X-Sandbox-World) if !{ var(txn.world) -m found } "
         "{ req.hdr(X-Sandbox-World) -m len 1: }",
