@@ -143,8 +143,10 @@ def test_each_world_lives_on_one_shard_and_nothing_leaks(cluster, worlds):
                                                                        "operationId": "createOrder"}, timeout=30)
     assert journal.status_code == 200 and journal.json()["count"] == 2, journal.text
     metrics = requests.get(f"{cluster.url}/_sandbox/metrics", timeout=30).text
-    assert {f'sandbox_worlds{{shard="{shard}"}}' for shard in range(SHARDS)} <= set(
-        line.rsplit(" ", 1)[0] for line in metrics.splitlines())
+    counted = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+               if line.startswith("sandbox_worlds{")}
+    assert counted == {f'sandbox_worlds{{shard="{shard}"}}': float(list(shards.values()).count(shard))
+                       for shard in range(SHARDS)}
     taken = requests.post(f"http://127.0.0.1:{cluster.port + 1}/_sandbox/worlds",
                           json={"name": next(n for n in WORLDS if shard_of(n, SHARDS) != 0)}, timeout=30)
     assert taken.status_code == 409 and "belongs on shard" in taken.json()["error"]

@@ -12,6 +12,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 
 from sandbox.core.journal import mask
+from sandbox.core.shards import holds
 from sandbox.core.webhooks import STATUSES, webhook_state
 from sandbox.core.world_paths import ENVIRON_KEY, WORLD_HEADER
 
@@ -148,6 +149,8 @@ class _StateCollector:
             for outcome in STATUSES:
                 deliveries.add_metric([provider, outcome], counts.get((provider, outcome), 0))
         yield deliveries
-        yield GaugeMetricFamily("sandbox_worlds", "Worlds in this process", value=len(worlds))
+        # A shard's own worlds: every shard keeps a `default` for calls that name none, but only one holds it.
+        held = sum(holds(self.sandbox.config, world.name) for world in worlds)
+        yield GaugeMetricFamily("sandbox_worlds", "Worlds in this process", value=held)
         yield GaugeMetricFamily("sandbox_journal_entries", "Requests kept in the journal",
                                 value=sum(len(world.journal) for world in worlds))
