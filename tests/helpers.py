@@ -99,6 +99,16 @@ class Menu:
         option = self.option(name)
         return {"item": {"guid": option.guid}, "optionGroup": {"guid": option.group_guid}, "quantity": quantity}
 
+    def payment(self, amount, tip=0, kind="OTHER", option=None):
+        """A payment body; OTHER ones name an alternate payment type (the first, or `option` by name), as the spec's
+        Payment.otherPayment requires."""
+        body = {"type": kind, "amount": amount, "tipAmount": tip}
+        if kind == "OTHER":
+            types = self.catalog.named["alternatePaymentTypes"]
+            guid = next(g for g, t in types.items() if option is None or t.name == option)
+            body["otherPayment"] = {"guid": guid}
+        return body
+
     def order(self, *selections, dining="Dine In", **check_extra):
         return {"entityType": "Order", "diningOption": {"guid": self.dining(dining).guid},
                 "checks": [{"entityType": "Check", "selections": list(selections), **check_extra}]}

@@ -13,7 +13,7 @@ GUEST = {"firstName": "Severe", "lastName": "Thibault", "phone": "555-555-5555",
 
 def _take_out(harbor, **order_extra):
     body = harbor.order(harbor.selection("Clam Chowder"), dining="Take Out", customer=dict(GUEST),
-                        payments=[{"type": "OTHER", "amount": 9.12, "tipAmount": 0}])
+                        payments=[harbor.payment(9.12)])
     return dict(body, **order_extra)
 
 

@@ -5,8 +5,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sandbox.toast.dates import business_date, closeout
-from sandbox.toast.orders.build import Builder, stored_phone
-from sandbox.toast.orders.models import ZERO, Check, Customer, DeliveryInfo, Order, Payment
+from sandbox.toast.orders.build import Builder, restaurant_service, stored_phone
+from sandbox.toast.orders.guests import Customer, DeliveryInfo
+from sandbox.toast.orders.models import ZERO, Check, Order, Payment
 from sandbox.toast.orders.pricing import cents, price_order
 
 # Orders per day swing with the day of the week (Monday first).
@@ -36,7 +37,6 @@ class HistoryWriter:
         self.dining = [d for d in options for _ in range(_BEHAVIOR_WEIGHTS.get(d.behavior, 1))]
         self.items = list(self.catalog.menu_items.values())
         self.tables = list(self.catalog.tables.values())
-        self.services = {s.name: s.guid for s in self.catalog.named["restaurantServices"].values()}
         self.void_reasons = list(self.catalog.named["voidReasons"])
         self.pre_modifiers = list(self.catalog.named["preModifiers"])
         self.marketplaces = {guid: p.name.upper().replace(" ", "")
@@ -96,8 +96,7 @@ class HistoryWriter:
                       revenue_center_guid=next(iter(self.catalog.revenue_centers), None),
                       estimated_fulfillment=None if dining.behavior == "DINE_IN" else opened + 1200,
                       number_of_guests=self.rng.randint(1, 4))
-        order.restaurant_service_guid = self.services.get("Lunch" if datetime.fromtimestamp(opened, self.zone).hour
-                                                          < 16 else "Dinner")
+        order.restaurant_service_guid = restaurant_service(self.catalog, opened, self.restaurant)
         if dining.behavior == "DINE_IN" and self.tables:
             table = self.rng.choice(self.tables)
             order.table_guid, order.service_area_guid = table.guid, table.service_area_guid
@@ -181,8 +180,10 @@ class HistoryWriter:
             roll = self.rng.random()
             kind = "CREDIT" if roll < 0.65 else ("CASH" if roll < 0.9 else "OTHER")
         tip = cents(amount * Decimal(self.rng.choice((15, 18, 20, 22))) / 100) if kind == "CREDIT" else cents(ZERO)
+        # Card payments stay AUTHORIZED (tips adjustable) until their business day closes out (Payment.status_at).
         payment = Payment(self.ids.guid(), kind, amount, tip, paid, business_date(paid, self.restaurant), order.guid,
-                          check.guid, device_id=order.device_id)
+                          check.guid, device_id=order.device_id, server_guid=order.server_guid,
+                          status="AUTHORIZED" if kind == "CREDIT" else "CAPTURED")
         if kind == "CREDIT":
             payment.card_type = self.rng.choice(_CARDS)
             payment.last4 = f"{self.rng.randrange(10000):04d}"
