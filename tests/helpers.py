@@ -15,6 +15,7 @@ FIXTURES = load_fixtures("default.yaml")
 CLIENTS = {c["name"]: c for c in FIXTURES["toast"]["clients"]}
 PARTNER = CLIENTS["Sandbox Partner (all scopes)"]
 READ_ONLY = CLIENTS["Sandbox Partner (orders read-only)"]
+NO_GUEST_DATA = CLIENTS["Sandbox Partner (no guest data)"]
 GROUP = CLIENTS["Harbor Hospitality (restaurant group)"]
 RESTAURANTS = [r["guid"] for r in FIXTURES["toast"]["restaurants"]]
 HARBOR_DOWNTOWN, HARBOR_SEAPORT, MESA = RESTAURANTS
