@@ -139,6 +139,10 @@ class HistoryWriter:
         price_order(order, self.catalog)
         if not still_open:
             self._settle(order, opened + self.rng.randrange(1200, 4200))
+        elif dining.behavior != "DINE_IN":
+            # Take-out and delivery guests pay by card when they order: still cooking, the payment is AUTHORIZED
+            # and its tip can change until the business day closes out (the guide's "Updating the tip amount").
+            self._settle(order, opened, "CREDIT")
         self.book.add(order)
         for payment in order.payments:
             if payment.refund_date is not None:
@@ -146,10 +150,13 @@ class HistoryWriter:
             if order.voided:
                 self.book.index_payment(order, payment, "void", order.void_business_date)
 
-    def _settle(self, order, paid):
-        """Pay every check (some with two tenders), refund a few card payments, void a few OTHER-paid orders."""
+    def _settle(self, order, paid, kind=None):
+        """Pay every check (some with two tenders, or all by `kind`), refund a few card payments, void a few
+        OTHER-paid orders."""
         for check in order.checks:
-            if self._share("splitPayments") and check.total_amount >= 2:
+            if kind is not None:
+                check.payments = [self._payment(order, check, paid, check.total_amount, kind, refundable=False)]
+            elif self._share("splitPayments") and check.total_amount >= 2:
                 part = cents(check.total_amount / 2)
                 check.payments = [self._payment(order, check, paid, part, "CREDIT"),
                                   self._payment(order, check, paid, check.total_amount - part, "CASH")]
@@ -175,7 +182,7 @@ class HistoryWriter:
                                            delivered_date=None if still_open else opened + 2700,
                                            employee_guid=self.rng.choice(self.staff) if self.staff else None)
 
-    def _payment(self, order, check, paid, amount, kind=None):
+    def _payment(self, order, check, paid, amount, kind=None, refundable=True):
         if kind is None:
             roll = self.rng.random()
             kind = "CREDIT" if roll < 0.65 else ("CASH" if roll < 0.9 else "OTHER")
@@ -188,7 +195,7 @@ class HistoryWriter:
             payment.card_type = self.rng.choice(_CARDS)
             payment.last4 = f"{self.rng.randrange(10000):04d}"
             payment.card_entry_mode = self.rng.choice(("EMV_CHIP_SIGN", "CONTACTLESS", "SWIPED"))
-            if self._share("refunds"):
+            if refundable and self._share("refunds"):
                 payment.refund_amount = amount if self.rng.random() < 0.5 else cents(amount / 2)
                 payment.refund_date = paid + self.rng.randrange(60, 600)
                 payment.refund_business_date = business_date(payment.refund_date, self.restaurant)
