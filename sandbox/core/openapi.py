@@ -13,6 +13,7 @@ from sandbox.core.coercion import coerce_scalars
 from sandbox.core.errors import BadRequest
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+FORM = "application/x-www-form-urlencoded"
 # Headers OpenAPI says are never described as parameters.
 _RESERVED_HEADERS = {"accept", "content-type", "authorization"}
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|z|[+-]\d{2}:?\d{2})$")
@@ -265,7 +266,10 @@ class Operation:
         body = _resolve(raw.get("requestBody"), components) if raw.get("requestBody") else None
         self.has_body = body is not None
         self.body_required = bool(body and body.get("required"))
-        body_schema = (body or {}).get("content", {}).get("application/json", {}).get("schema")
+        content = (body or {}).get("content", {})
+        # A form body (the legacy login's) is taken only where the operation declares no JSON body.
+        self.form_body = FORM in content and "application/json" not in content
+        body_schema = content.get(FORM if self.form_body else "application/json", {}).get("schema")
         self._body_validator = (compile_schema(_request_view(body_schema, components), spec.request_components)
                                 if body_schema is not None else None)
         self._response_validators = {}
