@@ -142,9 +142,11 @@ class Builder:
 
     def _modifiers(self, item, raws, field):
         """The modifier selections, and the chosen size's price for a SIZE_PRICE item (the size itself then
-        adds nothing, so the item's price is its receiptLinePrice); None without a size."""
+        adds nothing, so the item's price is its receiptLinePrice); None without a size. Options of a group that
+        prices them (by size and/or sequence) cost what its rules say for their position and the item's size."""
         chosen = []
-        size_price = None
+        size_price = size_name = None
+        group_priced = []
         counts = {guid: 0 for guid in item.modifier_group_guids}
         for index, raw in enumerate(raws):
             where = f"{field}[{index}]"
@@ -159,8 +161,11 @@ class Builder:
             if quantity <= 0:
                 raise BadRequest(errors.QUANTITY_POSITIVE, field=f"{where}.quantity")
             price = option.price
-            if self.catalog.modifier_groups[group_guid].sizes_of == item.guid:
-                size_price, price = option.price, ZERO
+            group = self.catalog.modifier_groups[group_guid]
+            if group.sizes_of == item.guid:
+                size_price, size_name, price = option.price, option.name, ZERO
+            elif group.pricing_strategy != "NONE":
+                group_priced.append((len(chosen), group, counts[group_guid]))
             chosen.append(Selection(self.new_guid(), option.guid, option.multi_location_id, group_guid, option.name,
                                     price, quantity, item.sales_category_guid, None, self.now,
                                     list(option.tax_rate_guids), external_id=raw.get("externalId"),
@@ -168,6 +173,8 @@ class Builder:
                                     pre_modifier_guid=self._optional(self.catalog.named["preModifiers"],
                                                                      raw.get("preModifier"), "PreModifier",
                                                                      f"{where}.preModifier")))
+        for position, group, sequence in group_priced:
+            chosen[position].unit_price = group.option_price(sequence, size_name)
         for group_guid, count in counts.items():
             group = self.catalog.modifier_groups[group_guid]
             if not group.min_selections <= count <= group.max_selections:

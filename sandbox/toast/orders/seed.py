@@ -35,6 +35,7 @@ class HistoryWriter:
         self.kitchen = [status for status, weight in history.get("kitchen", {}).items() for _ in range(weight)]
         options = [d for d in self.catalog.dining_options.values() if not d.curbside]
         self.dining = [d for d in options for _ in range(_BEHAVIOR_WEIGHTS.get(d.behavior, 1))]
+        self.take_out = next((d for d in options if d.behavior == "TAKE_OUT"), None)
         self.items = list(self.catalog.menu_items.values())
         self.tables = list(self.catalog.tables.values())
         self.void_reasons = list(self.catalog.named["voidReasons"])
@@ -63,8 +64,9 @@ class HistoryWriter:
             for opened in openings:
                 if opened + 4800 <= until:
                     self._order(opened)
-        for opened in sorted(until - self.rng.randrange(300, 3600) for _ in range(open_orders)):
-            self._order(opened, still_open=True)
+        for index, opened in enumerate(sorted(until - self.rng.randrange(300, 3600) for _ in range(open_orders))):
+            # Every other open order is a take-out paid online, so today always has AUTHORIZED card payments.
+            self._order(opened, still_open=True, dining=self.take_out if index % 2 == 0 else None)
 
     def _opening(self, day):
         minute = self.rng.randrange(11 * 60, 22 * 60)
@@ -104,8 +106,8 @@ class HistoryWriter:
             order.device_id = self.rng.choice(self.devices)
         return order
 
-    def _order(self, opened, still_open=False):
-        dining = self.rng.choice(self.dining)
+    def _order(self, opened, still_open=False, dining=None):
+        dining = dining or self.rng.choice(self.dining)
         builder = Builder(self.restaurant, self.catalog, opened, self.ids.guid)
         order = self._new_order(opened, dining)
         selections = [builder.selection(self._selection_body(), "selection") for _ in range(self.rng.randint(1, 4))]
