@@ -134,3 +134,13 @@ def test_partners_external_references_and_marketplace_order_ids(client, partner_
     assert {o["externalId"].split(":")[0] for o in marketplace} <= {"DOORDASH", "UBEREATS", "CAVIAR"}
     sample = next(o for o in marketplace if o["restaurantService"] and o in orders)
     assert client.get(f"/orders/v2/orders/{sample['externalId']}", headers=headers).json["guid"] == sample["guid"]
+
+
+def test_curbside_pickups_and_delivery_details_are_seeded(client, orders):
+    """Paths of the published Order schema the history now takes: curbsidePickupInfo on curbside take-outs, and
+    delivery notes and coordinates."""
+    curbside = [o for o in orders if o["curbsidePickupInfo"]]
+    assert curbside and all(o["curbsidePickupInfo"]["transportDescription"] and o["checks"][0]["customer"]
+                            for o in curbside)
+    delivered = [o["deliveryInfo"] for o in orders if o["deliveryInfo"]]
+    assert any(d["notes"] for d in delivered) and all(d["latitude"] and d["longitude"] for d in delivered)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sandbox.toast.dates import business_date, closeout
 from sandbox.toast.orders.build import Builder, restaurant_service, stored_phone
-from sandbox.toast.orders.guests import Customer, DeliveryInfo
+from sandbox.toast.orders.guests import CurbsidePickup, Customer, DeliveryInfo
 from sandbox.toast.orders.models import ZERO, Check, Order, Payment
 from sandbox.toast.orders.pricing import cents, price_order
 
@@ -15,6 +15,9 @@ _WEEKDAY_FACTOR = (0.7, 0.8, 0.9, 1.0, 1.3, 1.5, 1.1)
 _BEHAVIOR_WEIGHTS = {"DINE_IN": 5, "TAKE_OUT": 3, "DELIVERY": 2}
 _SOURCES = {"DINE_IN": "In Store", "TAKE_OUT": "Online", "DELIVERY": "Online"}
 _CARDS = ("VISA", "MASTERCARD", "AMEX", "DISCOVER")
+# Cars that curbside guests describe (Order.curbsidePickupInfo), and what delivery guests ask (DeliveryInfo.notes).
+_CARS = (("Silver", "Honda Civic"), ("Black", "Ford F-150"), ("White", "Tesla Model 3"), ("Blue", "Subaru Outback"))
+_DELIVERY_NOTES = (None, None, "Leave at the door", "Ring the bell twice", "Call on arrival")
 # Alternate payment types that are delivery marketplaces: their orders carry the marketplace's order id.
 _MARKETPLACES = ("DoorDash", "Uber Eats", "Caviar")
 
@@ -33,9 +36,10 @@ class HistoryWriter:
         self.guests = guests
         self.shares = history.get("shares", {})
         self.kitchen = [status for status, weight in history.get("kitchen", {}).items() for _ in range(weight)]
-        options = [d for d in self.catalog.dining_options.values() if not d.curbside]
-        self.dining = [d for d in options for _ in range(_BEHAVIOR_WEIGHTS.get(d.behavior, 1))]
-        self.take_out = next((d for d in options if d.behavior == "TAKE_OUT"), None)
+        options = list(self.catalog.dining_options.values())
+        # Curbside is one take-out option among others: weight 1.
+        self.dining = [d for d in options for _ in range(1 if d.curbside else _BEHAVIOR_WEIGHTS.get(d.behavior, 1))]
+        self.take_out = next((d for d in options if d.behavior == "TAKE_OUT" and not d.curbside), None)
         self.items = list(self.catalog.menu_items.values())
         self.tables = list(self.catalog.tables.values())
         self.void_reasons = list(self.catalog.named["voidReasons"])
@@ -99,6 +103,9 @@ class HistoryWriter:
                       estimated_fulfillment=None if dining.behavior == "DINE_IN" else opened + 1200,
                       number_of_guests=self.rng.randint(1, 4))
         order.restaurant_service_guid = restaurant_service(self.catalog, opened, self.restaurant)
+        if dining.curbside:
+            color, car = self.rng.choice(_CARS)
+            order.curbside = CurbsidePickup(self.ids.guid(), car, color)
         if dining.behavior == "DINE_IN" and self.tables:
             table = self.rng.choice(self.tables)
             order.table_guid, order.service_area_guid = table.guid, table.service_area_guid
@@ -182,7 +189,11 @@ class HistoryWriter:
                                            delivery_state="PENDING" if still_open else "DELIVERED",
                                            dispatched_date=None if still_open else opened + 1500,
                                            delivered_date=None if still_open else opened + 2700,
-                                           employee_guid=self.rng.choice(self.staff) if self.staff else None)
+                                           employee_guid=self.rng.choice(self.staff) if self.staff else None,
+                                           notes=self.rng.choice(_DELIVERY_NOTES),
+                                           # a few kilometres around the restaurant
+                                           latitude=round(self.restaurant.latitude + self.rng.uniform(-.03, .03), 6),
+                                           longitude=round(self.restaurant.longitude + self.rng.uniform(-.03, .03), 6))
 
     def _payment(self, order, check, paid, amount, kind=None, refundable=True):
         if kind is None:
