@@ -134,3 +134,10 @@ def test_non_card_checks_read_paid_until_close_out_with_the_switch():
     client.post("/_sandbox/clock", json={"advance": 15.5 * 3600})
     closed = client.get(f"{ORDERS}/{order['guid']}", headers=headers).json
     assert closed["checks"][0]["paymentStatus"] == "CLOSED" and closed["closedDate"] == "2026-11-03T09:00:00.000+0000"
+
+
+def test_deleted_date_is_the_epoch_while_not_deleted(client, headers, harbor):
+    """Order.deletedDate and Check.deletedDate: "If deleted is false, ... the UNIX epoch"."""
+    order = client.post(ORDERS, json=harbor.order(harbor.selection("Iced Tea")), headers=headers).json
+    assert order["deleted"] is False and order["deletedDate"] == "1970-01-01T00:00:00.000+0000"
+    assert order["checks"][0]["deletedDate"] == "1970-01-01T00:00:00.000+0000"

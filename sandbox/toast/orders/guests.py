@@ -90,8 +90,8 @@ def for_client(view, scopes, without_guest_scope="omit"):
 
 
 def webhook_view(order_dict):
-    """The order as order webhooks carry it: guest names, phones and addresses left out, externalId null."""
-    view = dict(order_dict, externalId=None)
+    """The order as order webhooks carry it: guest names, phones, addresses and cars left out, externalId null."""
+    view = dict(order_dict, externalId=None, curbsidePickupInfo=None)
     view["checks"] = [dict(check, customer=None if check["customer"] is None else
                            dict(check["customer"], **dict.fromkeys(_GUEST_FIELDS)))
                       for check in order_dict["checks"]]

@@ -9,6 +9,8 @@ from sandbox.toast.dates import toast_date
 from sandbox.toast.orders.guests import Customer, DeliveryInfo  # noqa: F401
 
 ZERO = Decimal("0.00")
+# The spec's Order.deletedDate and Check.deletedDate: the Unix epoch while not deleted.
+NOT_DELETED = "1970-01-01T00:00:00.000+0000"
 
 
 def money(value):
@@ -275,7 +277,7 @@ class Check:
             "guid": self.guid, "entityType": "Check", "externalId": self.external_id,
             "createdDate": toast_date(self.created), "openedDate": toast_date(self.opened),
             "closedDate": toast_date(closed), "modifiedDate": toast_date(self.modified or self.created),
-            "deletedDate": None, "deleted": False, "selections": [s.to_dict(dining) for s in self.selections],
+            "deletedDate": NOT_DELETED, "deleted": False, "selections": [s.to_dict(dining) for s in self.selections],
             "customer": self.customer.to_dict() if self.customer else None,
             "appliedLoyaltyInfo": None, "taxExempt": self.tax_exempt, "displayNumber": self.display_number,
             "appliedServiceCharges": [c.to_dict(behavior) for c in self.service_charges],
@@ -364,7 +366,7 @@ class Order:
             "estimatedFulfillmentDate": toast_date(self.estimated_fulfillment),
             "numberOfGuests": self.number_of_guests, "voided": self.voided, "voidDate": toast_date(self.void_date),
             "voidBusinessDate": self.void_business_date, "paidDate": toast_date(self.paid_date),
-            "closedDate": toast_date(closed), "deletedDate": None, "deleted": False,
+            "closedDate": toast_date(closed), "deletedDate": NOT_DELETED, "deleted": False,
             "businessDate": self.business_date, "server": ref(self.server_guid, "RestaurantUser"),
             "pricingFeatures": ["TAXESV2"], "approvalStatus": self.approval_status, "createdDevice": device,
             "createdDate": toast_date(self.created), "lastModifiedDevice": device,
