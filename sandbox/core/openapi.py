@@ -244,7 +244,8 @@ class Operation:
             raise SpecError(f"{spec.name}: {self.method} {path} has no operationId")
         # A path item may name its own server (OpenAPI allows it): the control API's `/` lives outside /_sandbox.
         servers = path_item.get("servers")
-        self.full_path = (servers[0]["url"].rstrip("/") if servers else spec.base_path) + path
+        self.server_base = servers[0]["url"].rstrip("/") if servers else None
+        self.full_path = (spec.base_path if self.server_base is None else self.server_base) + path
         components = spec.components
         merged = {(p["name"], p["in"]): p for p in map(lambda p: _resolve(p, components),
                                                         path_item.get("parameters", []))}
@@ -372,6 +373,9 @@ class Spec:
                         self.operations.append(Operation(self, path, method, path_item[method], path_item))
                     except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
                         raise SpecError(f"{name}: {method.upper()} {path}: {exc}") from exc
+        # Where the document serves: its base path and the base paths its path items name (errors on unknown
+        # methods under them take this provider's shape).
+        self.base_paths = [self.base_path] + sorted({op.server_base for op in self.operations if op.server_base})
         ids = [op.operation_id for op in self.operations]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:

@@ -64,3 +64,8 @@ def test_the_journal_masks_the_form_secret_and_the_token(client):
     entry = client.get("/_sandbox/requests", query_string={"operationId": "legacyOauthTokenPost"}).json["requests"][0]
     assert entry["requestBody"].endswith("&client_secret=****" + PARTNER["clientSecret"][-4:])
     assert entry["responseBody"].startswith('{"access_token":"****')
+
+
+def test_wrong_method_and_unknown_paths_under_usermgmt_answer_in_toast_s_shape(client):
+    assert_toast_error(client.get(LEGACY), 405, "GET is not allowed")
+    assert_toast_error(client.post("/usermgmt/v1/users", data=_form(PARTNER), content_type=FORM), 404)
