@@ -176,3 +176,12 @@ def test_a_clients_check_display_number_is_kept(client, headers, harbor):
     assert mine["displayNumber"] == "1"                   # the order's own number is the platform's
     other = _created(client, headers, harbor.order(harbor.selection("Iced Tea")))
     assert other["checks"][0]["displayNumber"] == other["displayNumber"] == "2"
+
+
+@pytest.mark.parametrize("field, value", [("channelGuid", "abc"), ("openedDate", "yesterday"),
+                                          ("promisedDate", "2026-13-01T00:00:00.000+0000"),
+                                          ("requiredPrepTime", "soon")])
+def test_stated_order_formats(client, headers, harbor, field, value):
+    """Order.channelGuid `format: uuid`, the dates `format: date-time`, requiredPrepTime an ISO-8601 duration."""
+    body = dict(harbor.order(harbor.selection("Iced Tea")), **{field: value})
+    assert assert_toast_error(_post(client, headers, body), 400)["fieldName"] == field
