@@ -180,7 +180,7 @@ def test_the_whole_seeded_history_adds_up(client, partner_token, sandbox):
     seen = 0
     for restaurant in (HARBOR_DOWNTOWN, MESA):
         headers = toast_headers(partner_token, restaurant)
-        for day in _days(20261102, 32):
+        for day in _days(20261103, 33):  # tomorrow holds the scheduled take-outs
             page = 1
             while True:
                 batch = _bulk(client, headers, businessDate=day, pageSize=100, page=page).json

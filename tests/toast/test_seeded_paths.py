@@ -144,3 +144,20 @@ def test_curbside_pickups_and_delivery_details_are_seeded(client, orders):
                             for o in curbside)
     delivered = [o["deliveryInfo"] for o in orders if o["deliveryInfo"]]
     assert any(d["notes"] for d in delivered) and all(d["latitude"] and d["longitude"] for d in delivered)
+
+
+def test_scheduled_take_outs_wait_for_tomorrow(client, headers):
+    """The spec's Order.approvalStatus FUTURE and promisedDate: take-outs ordered today for tomorrow, paid online
+    (the card AUTHORIZED), their lines NEW, ready when promised."""
+    tomorrow = client.get("/orders/v2/ordersBulk", query_string={"businessDate": "20261103"}, headers=headers).json
+    assert tomorrow and all(o["approvalStatus"] == "FUTURE" and o["promisedDate"] for o in tomorrow)
+    for order in tomorrow:
+        assert order["estimatedFulfillmentDate"] == order["promisedDate"] > order["openedDate"]
+        assert {s["fulfillmentStatus"] for c in order["checks"] for s in c["selections"]} == {"NEW"}
+        assert {p["paymentStatus"] for c in order["checks"] for p in c["payments"]} == {"AUTHORIZED"}
+
+
+def test_bar_parties_run_a_tab(orders, harbor):
+    bar = next(a.guid for a in harbor.catalog.service_areas.values() if a.name == "Bar")
+    at_bar = [o for o in orders if o["serviceArea"] and o["serviceArea"]["guid"] == bar]
+    assert at_bar and all(o["checks"][0]["tabName"] for o in at_bar)

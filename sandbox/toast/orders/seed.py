@@ -42,6 +42,8 @@ class HistoryWriter:
         self.take_out = next((d for d in options if d.behavior == "TAKE_OUT" and not d.curbside), None)
         self.items = list(self.catalog.menu_items.values())
         self.tables = list(self.catalog.tables.values())
+        # Parties at the bar run a tab in a guest's name (Check.tabName).
+        self.bar = next((a.guid for a in self.catalog.service_areas.values() if a.name == "Bar"), None)
         self.void_reasons = list(self.catalog.named["voidReasons"])
         self.pre_modifiers = list(self.catalog.named["preModifiers"])
         self.marketplaces = {guid: p.name.upper().replace(" ", "")
@@ -57,9 +59,10 @@ class HistoryWriter:
     def _share(self, name):
         return self.rng.random() < self.shares.get(name, 0)
 
-    def write(self, days, per_day, until, open_orders=0):
+    def write(self, days, per_day, until, open_orders=0, scheduled=0):
         """Orders for each of the `days` business days before `until` (epoch seconds), none after it; then
-        `open_orders` taken in the last hour and still in the kitchen."""
+        `open_orders` taken in the last hour and still in the kitchen, and `scheduled` take-outs ordered in the last
+        hour for tomorrow (FUTURE)."""
         last_day = datetime.fromtimestamp(until, self.zone).date()
         for offset in range(days, -1, -1):
             day = last_day - timedelta(days=offset)
@@ -71,6 +74,12 @@ class HistoryWriter:
         for index, opened in enumerate(sorted(until - self.rng.randrange(300, 3600) for _ in range(open_orders))):
             # Every other open order is a take-out paid online, so today always has AUTHORIZED card payments.
             self._order(opened, still_open=True, dining=self.take_out if index % 2 == 0 else None)
+        tomorrow = last_day + timedelta(days=1)
+        for _ in range(scheduled if self.take_out else 0):
+            promised = datetime(tomorrow.year, tomorrow.month, tomorrow.day, self.rng.randrange(12, 20),
+                                self.rng.choice((0, 15, 30, 45)), tzinfo=self.zone).timestamp()
+            self._order(until - self.rng.randrange(300, 3600), still_open=True, dining=self.take_out,
+                        promised=promised)
 
     def _opening(self, day):
         minute = self.rng.randrange(11 * 60, 22 * 60)
@@ -94,14 +103,15 @@ class HistoryWriter:
             body["appliedDiscounts"] = [{"discount": {"guid": self.rng.choice(self.item_discounts).guid}}]
         return body
 
-    def _new_order(self, opened, dining):
-        day = business_date(opened, self.restaurant)
+    def _new_order(self, opened, dining, promised=None):
+        day = business_date(promised or opened, self.restaurant)
         order = Order(self.ids.guid(), self.restaurant.guid, dining.guid, dining.behavior, opened, opened, opened, day,
                       closeout(day, self.restaurant), self.book.next_display_number(self.restaurant.guid, day),
                       source=_SOURCES[dining.behavior], server_guid=self.rng.choice(self.staff) if self.staff else None,
                       revenue_center_guid=next(iter(self.catalog.revenue_centers), None),
-                      estimated_fulfillment=None if dining.behavior == "DINE_IN" else opened + 1200,
-                      number_of_guests=self.rng.randint(1, 4))
+                      estimated_fulfillment=None if dining.behavior == "DINE_IN" else (promised or opened + 1200),
+                      number_of_guests=self.rng.randint(1, 4), promised=promised,
+                      approval_status="FUTURE" if promised else "APPROVED")
         order.restaurant_service_guid = restaurant_service(self.catalog, opened, self.restaurant)
         if dining.curbside:
             color, car = self.rng.choice(_CARS)
@@ -113,14 +123,16 @@ class HistoryWriter:
             order.device_id = self.rng.choice(self.devices)
         return order
 
-    def _order(self, opened, still_open=False, dining=None):
+    def _order(self, opened, still_open=False, dining=None, promised=None):
         dining = dining or self.rng.choice(self.dining)
         builder = Builder(self.restaurant, self.catalog, opened, self.ids.guid)
-        order = self._new_order(opened, dining)
+        builder.priced_at = promised or opened          # time-specific prices follow the order's time
+        order = self._new_order(opened, dining, promised)
         selections = [builder.selection(self._selection_body(), "selection") for _ in range(self.rng.randint(1, 4))]
         seated = dining.behavior == "DINE_IN"
         for selection in selections:
-            selection.fulfillment_status = self.rng.choice(self.kitchen) if still_open and self.kitchen else "READY"
+            selection.fulfillment_status = "NEW" if promised else \
+                self.rng.choice(self.kitchen) if still_open and self.kitchen else "READY"
             selection.seat_number = self.rng.randint(1, order.number_of_guests) if seated else -1
         if len(selections) > 1 and self.void_reasons and self._share("voidedSelections"):
             voided = selections[-1]
@@ -136,6 +148,8 @@ class HistoryWriter:
                     selection.seat_number = index + 1
             order.checks.append(check)
         first = order.checks[0]
+        if self.bar and order.service_area_guid == self.bar and self.guests:
+            first.tab_name = self.rng.choice(self.guests)["firstName"]
         if self.check_discounts and self.rng.random() < 0.05:
             first.discounts.append(builder.discount({"discount": {"guid": self.rng.choice(self.check_discounts).guid}},
                                                     "CHECK", "discount"))
@@ -229,4 +243,5 @@ def seed_orders(world, fixtures, state, seeded_at):
         guests = state.guests.get(restaurant.management_group_guid, [])
         HistoryWriter(world, state, restaurant, guests, history).write(
             history.get("days", 0), history.get("ordersPerDay", 0), seeded_at,
-            history.get("openOrders", 0) if history.get("days", 0) else 0)
+            history.get("openOrders", 0) if history.get("days", 0) else 0,
+            history.get("scheduledOrders", 0) if history.get("days", 0) else 0)
