@@ -146,6 +146,8 @@ class OrderDesk:
         return self.changed(order)
 
     def add_check_discounts(self, order_guid, check_guid, bodies):
+        if len(bodies) > 1:         # "only one appliedDiscount is allowed per check" in a POST (judgement: per request)
+            raise BadRequest(errors.ONE_CHECK_DISCOUNT, field="[1]")
         order = self._changeable(order_guid)
         check = self._check(order, check_guid)
         builder = self.builder()
