@@ -188,3 +188,16 @@ def test_stated_order_formats(client, headers, harbor, field, value):
     """Order.channelGuid `format: uuid`, the dates `format: date-time`, requiredPrepTime an ISO-8601 duration."""
     body = dict(harbor.order(harbor.selection("Iced Tea")), **{field: value})
     assert assert_toast_error(_post(client, headers, body), 400)["fieldName"] == field
+
+
+def test_applied_loyalty_info_is_stored_without_accrual(client, headers, harbor):
+    """AppliedLoyaltyInfo: loyaltyIdentifier and vendor required; maskedLoyaltyIdentifier null unless posted;
+    accrualFamilyGuid and accrualText "not returned from the initial POST"."""
+    loyalty = {"loyaltyIdentifier": "4000123412341234", "vendor": "INTEGRATION"}
+    order = _created(client, headers, harbor.order(harbor.selection("Iced Tea"), appliedLoyaltyInfo=loyalty))
+    info = order["checks"][0]["appliedLoyaltyInfo"]
+    assert {k: info[k] for k in loyalty} == loyalty and info["entityType"] == "AppliedLoyaltyInfo" and info["guid"]
+    assert info["maskedLoyaltyIdentifier"] is None and info["accrualText"] is None
+    error = assert_toast_error(_post(client, headers, harbor.order(harbor.selection("Iced Tea"),
+                                                                   appliedLoyaltyInfo={"vendor": "TOAST"})), 400)
+    assert error["fieldName"] == "checks[0].appliedLoyaltyInfo.loyaltyIdentifier"

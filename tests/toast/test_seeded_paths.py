@@ -161,3 +161,13 @@ def test_bar_parties_run_a_tab(orders, harbor):
     bar = next(a.guid for a in harbor.catalog.service_areas.values() if a.name == "Bar")
     at_bar = [o for o in orders if o["serviceArea"] and o["serviceArea"]["guid"] == bar]
     assert at_bar and all(o["checks"][0]["tabName"] for o in at_bar)
+
+
+def test_guest_checks_carry_loyalty_accounts(orders):
+    """Check.appliedLoyaltyInfo: the account, masked but for its last four characters, and the accrual the
+    loyalty provider reports later ("Earned 27 points.")."""
+    loyal = [c["appliedLoyaltyInfo"] for o in orders for c in o["checks"] if c["appliedLoyaltyInfo"]]
+    assert loyal
+    for info in loyal:
+        assert info["maskedLoyaltyIdentifier"] == "*" * 12 + info["loyaltyIdentifier"][-4:]
+        assert info["vendor"] == "TOAST" and info["accrualText"].startswith("Earned ") and info["accrualFamilyGuid"]

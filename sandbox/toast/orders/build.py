@@ -10,7 +10,7 @@ from sandbox.core.errors import BadRequest, NotFound, PayloadTooLarge
 from sandbox.toast.access import is_guid
 from sandbox.toast.dates import business_date, closeout
 from sandbox.toast.orders import errors
-from sandbox.toast.orders.guests import CurbsidePickup, Customer, DeliveryInfo
+from sandbox.toast.orders.guests import CurbsidePickup, Customer, DeliveryInfo, Loyalty
 from sandbox.toast.orders.models import ZERO, AppliedDiscount, AppliedServiceCharge, Check, Order, Payment, Selection
 from sandbox.toast.orders.pricing import cents
 
@@ -259,6 +259,10 @@ class Builder:
                       tax_exempt=bool(body.get("taxExempt")), opened_by=self.server)
         check.customer = self._customer(body.get("customer"), f"{field}.customer",
                                         required=order.dining_behavior in ("TAKE_OUT", "DELIVERY"))
+        loyalty = body.get("appliedLoyaltyInfo")
+        if loyalty:
+            check.loyalty = Loyalty(self.new_guid(), loyalty["loyaltyIdentifier"], loyalty["vendor"],
+                                    loyalty.get("maskedLoyaltyIdentifier"))
         for index, raw in enumerate(body["selections"]):
             check.selections.append(self.selection(raw, f"{field}.selections[{index}]"))
         if len(body.get("appliedDiscounts") or []) > 1:

@@ -65,6 +65,23 @@ class CurbsidePickup:
                 "transportColor": self.transport_color, "notes": self.notes}
 
 
+@dataclass(slots=True)
+class Loyalty:
+    """The loyalty account a check is tied to (Check.appliedLoyaltyInfo). The accrual fields come later from the
+    loyalty provider: null on a check just posted."""
+    guid: str
+    identifier: str
+    vendor: str
+    masked: str = None
+    accrual_family_guid: str = None
+    accrual_text: str = None
+
+    def to_dict(self):
+        return {"guid": self.guid, "entityType": "AppliedLoyaltyInfo", "loyaltyIdentifier": self.identifier,
+                "maskedLoyaltyIdentifier": self.masked, "vendor": self.vendor,
+                "accrualFamilyGuid": self.accrual_family_guid, "accrualText": self.accrual_text}
+
+
 def for_client(view, scopes, without_guest_scope="omit"):
     """The order as a client with `scopes` may read it (the guide's "Required scopes to retrieve order data"):
     without delivery_info.address:read, `deliveryInfo` is null; without guest.pi:read, checks carry no `customer` and

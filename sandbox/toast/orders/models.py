@@ -225,6 +225,7 @@ class Check:
     service_charges: list = field(default_factory=list)
     payments: list = field(default_factory=list)
     customer: Customer = None
+    loyalty: object = None             # a guests.Loyalty
     tab_name: str = None
     tax_exempt: bool = False
     external_id: str = None
@@ -279,7 +280,8 @@ class Check:
             "closedDate": toast_date(closed), "modifiedDate": toast_date(self.modified or self.created),
             "deletedDate": NOT_DELETED, "deleted": False, "selections": [s.to_dict(dining) for s in self.selections],
             "customer": self.customer.to_dict() if self.customer else None,
-            "appliedLoyaltyInfo": None, "taxExempt": self.tax_exempt, "displayNumber": self.display_number,
+            "appliedLoyaltyInfo": self.loyalty.to_dict() if self.loyalty else None, "taxExempt": self.tax_exempt,
+            "displayNumber": self.display_number,
             "appliedServiceCharges": [c.to_dict(behavior) for c in self.service_charges],
             "amount": money(self.amount), "taxAmount": money(self.tax_amount), "totalAmount": money(self.total_amount),
             "payments": [p.to_dict(captured) for p in self.payments], "tabName": self.tab_name,

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sandbox.toast.dates import business_date, closeout
 from sandbox.toast.orders.build import Builder, restaurant_service, stored_phone
-from sandbox.toast.orders.guests import CurbsidePickup, Customer, DeliveryInfo
+from sandbox.toast.orders.guests import CurbsidePickup, Customer, DeliveryInfo, Loyalty
 from sandbox.toast.orders.models import ZERO, Check, Order, Payment
 from sandbox.toast.orders.pricing import cents, price_order
 
@@ -157,9 +157,15 @@ class HistoryWriter:
         if not seated and guest:
             first.customer = Customer(self.ids.guid(), guest["firstName"], guest["lastName"],
                                       stored_phone(guest["phone"]), guest["email"])
+            if self._share("loyalty"):
+                account = f"{self.rng.randrange(10 ** 15, 10 ** 16)}"
+                first.loyalty = Loyalty(self.ids.guid(), account, "TOAST", "*" * 12 + account[-4:],
+                                        accrual_family_guid=self.ids.guid())
         if dining.behavior == "DELIVERY":
             self._deliver(order, first, builder, guest, opened, still_open)
         price_order(order, self.catalog)
+        if first.loyalty is not None:          # a point a dollar, as the loyalty provider reports it later
+            first.loyalty.accrual_text = f"Earned {int(first.total_amount)} points."
         if not still_open:
             self._settle(order, opened + self.rng.randrange(1200, 4200))
         elif dining.behavior != "DINE_IN":
