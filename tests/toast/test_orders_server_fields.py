@@ -141,3 +141,14 @@ def test_deleted_date_is_the_epoch_while_not_deleted(client, headers, harbor):
     order = client.post(ORDERS, json=harbor.order(harbor.selection("Iced Tea")), headers=headers).json
     assert order["deleted"] is False and order["deletedDate"] == "1970-01-01T00:00:00.000+0000"
     assert order["checks"][0]["deletedDate"] == "1970-01-01T00:00:00.000+0000"
+
+
+def test_prices_answer_reads_like_the_created_order(client, headers, harbor):
+    """POST /prices prices without storing: the same statuses and dates as POST /orders, GUIDs null."""
+    body = harbor.order(harbor.selection("Iced Tea"), payments=[harbor.payment(3.75)])
+    quoted = client.post("/orders/v2/prices", json=body, headers=headers).json
+    created = client.post(ORDERS, json=body, headers=headers).json
+    for key in ("paidDate", "closedDate", "duration", "server", "restaurantService", "numberOfGuests"):
+        assert quoted[key] == created[key], key
+    assert quoted["checks"][0]["paymentStatus"] == created["checks"][0]["paymentStatus"] == "CLOSED"
+    assert quoted["checks"][0]["closedDate"] == created["checks"][0]["closedDate"] == "2026-11-02T17:30:00.000+0000"

@@ -64,6 +64,14 @@ class OrderDesk:
             raise NotFound(errors.CHECK_NOT_FOUND)
         return check
 
+    def _settle(self, order):
+        """Checks (and the order) that payments now cover were paid now."""
+        for check in order.checks:
+            if check.covered and check.paid_date is None and not check.voided:
+                check.paid_date = self.now
+        if order.paid_date is None and not order.voided and all(c.covered for c in order.checks):
+            order.paid_date = self.now
+
     def changed(self, order, priced=False):
         """Re-price (unless the caller just did), settle payment status, move modifiedDate, and record the
         order_updated event."""
@@ -71,10 +79,7 @@ class OrderDesk:
             price_order(order, self.catalog)
         for check in order.checks:
             check.modified = self.now
-            if check.covered and check.paid_date is None and not check.voided:
-                check.paid_date = self.now
-        if order.paid_date is None and not order.voided and all(c.covered for c in order.checks):
-            order.paid_date = self.now
+        self._settle(order)
         self.book.touch(order, self.now)
         view = self.book.view(order, self.now, self.non_card_closed)
         self.last_event = record(self.world, self.ctx.world.clock, "toast", "order_updated", "order_updated",
@@ -88,10 +93,10 @@ class OrderDesk:
         """POST /prices: the priced order with null GUIDs; nothing is stored and no number is used up."""
         builder = self.builder(persist=False)
         order, payments = builder.order(body, None)
-        order.server_guid = self.api_server
         price_order(order, self.catalog)
         for check, raw, field in payments:          # checked like the real thing (references, amounts), not kept
             check.payments.append(builder.payment(raw, order, check, field))
+        self._settle(order)
         return self.shown(order.to_dict(self.now, self.non_card_closed))
 
     def applicable_discounts(self, body):
@@ -125,7 +130,6 @@ class OrderDesk:
             return self.view(self.book.orders[holder])
         builder = self.builder()
         order, payments = builder.order(body, None)
-        order.server_guid = self.api_server
         order.display_number = self.book.next_display_number(self.restaurant.guid, order.business_date)
         for check in order.checks:
             check.display_number = check.display_number or order.display_number     # a client's own is kept
