@@ -152,3 +152,13 @@ def test_prices_answer_reads_like_the_created_order(client, headers, harbor):
         assert quoted[key] == created[key], key
     assert quoted["checks"][0]["paymentStatus"] == created["checks"][0]["paymentStatus"] == "CLOSED"
     assert quoted["checks"][0]["closedDate"] == created["checks"][0]["closedDate"] == "2026-11-02T17:30:00.000+0000"
+
+
+def test_take_out_and_delivery_default_to_fifteen_minutes_as_the_spec_example_shows(client, headers, harbor):
+    """The POST /orders example response: a delivery order sent without requiredPrepTime answers `PT15M`, ready 15
+    minutes after it opened."""
+    for dining in ("Delivery", "Take Out"):
+        order = client.post(ORDERS, json=harbor.order_for_guest(harbor.selection("Iced Tea"), dining=dining),
+                            headers=headers).json
+        assert order["requiredPrepTime"] == "PT15M"
+        assert order["estimatedFulfillmentDate"] == "2026-11-02T17:45:00.000+0000"

@@ -23,8 +23,9 @@ EMAIL = re.compile(r"^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*@[A-Za-z0-9_]+([.-][A-Za-
 API_PAYMENT_TYPES = ("OTHER", "CREDIT")
 # Orders promised this far ahead (or more) wait as FUTURE orders instead of going to the kitchen.
 FUTURE_AFTER_SECONDS = 2 * 3600
-# When an ASAP order is expected ready without a requiredPrepTime (judgement: 15 min take-out, 30 min delivery).
-DEFAULT_PREP_SECONDS = {"TAKE_OUT": 900, "DELIVERY": 1800}
+# The prep time of a take-out or delivery order that names none: the spec's POST /orders example response shows
+# `requiredPrepTime: PT15M` and the order ready 15 minutes after it opened.
+DEFAULT_PREP_TIME = "PT15M"
 PREP_TIME = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
 # The restaurant service of an order follows its local time: Lunch before 16:00, Dinner after (the seeded services).
 DINNER_FROM_HOUR = 16
@@ -290,12 +291,12 @@ class Builder:
                       approval_status="FUTURE" if promised and promised - self.now >= FUTURE_AFTER_SECONDS
                       else "APPROVED")
         prep = body.get("requiredPrepTime")
-        order.required_prep_time = prep
         if dining.behavior != "DINE_IN":
-            order.estimated_fulfillment = promised or self.now + (prep_seconds(prep) if prep else
-                                                                  DEFAULT_PREP_SECONDS.get(dining.behavior, 900))
+            prep = prep or DEFAULT_PREP_TIME
+            order.estimated_fulfillment = promised or self.now + prep_seconds(prep)
         elif prep:
             prep_seconds(prep)
+        order.required_prep_time = prep
         order.revenue_center_guid = self._optional(self.catalog.revenue_centers, body.get("revenueCenter"),
                                                    "RevenueCenter", "revenueCenter")
         table = self._lookup(self.catalog.tables, body["table"], "Table", "table", required=False) \

@@ -113,6 +113,7 @@ class HistoryWriter:
                       number_of_guests=self.rng.randint(1, 4), promised=promised,
                       approval_status="FUTURE" if promised else "APPROVED")
         order.restaurant_service_guid = restaurant_service(self.catalog, opened, self.restaurant)
+        order.required_prep_time = None if dining.behavior == "DINE_IN" else "PT20M"      # ready 20 minutes after
         if dining.curbside:
             color, car = self.rng.choice(_CARS)
             order.curbside = CurbsidePickup(self.ids.guid(), car, color)
