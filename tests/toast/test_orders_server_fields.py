@@ -162,3 +162,17 @@ def test_take_out_and_delivery_default_to_fifteen_minutes_as_the_spec_example_sh
                             headers=headers).json
         assert order["requiredPrepTime"] == "PT15M"
         assert order["estimatedFulfillmentDate"] == "2026-11-02T17:45:00.000+0000"
+
+
+def test_api_orders_can_wait_for_approval_with_the_switch(client, headers, harbor):
+    """Judgement (`toast_api_order_approval`): the spec's POST /orders example response reads NEEDS_APPROVAL (a
+    restaurant that approves online orders by hand); by default an ASAP API order is APPROVED at once."""
+    assert client.post(ORDERS, json=_take_out(harbor), headers=headers).json["approvalStatus"] == "APPROVED"
+    app = create_app(dict(TEST_SETTINGS, history_days=0, toast_api_order_approval="NEEDS_APPROVAL"))
+    other = app.test_client()
+    menu = Menu(app.extensions["sandbox"].store.get(None).state["toast"].catalogs[HARBOR_DOWNTOWN])
+    created = other.post(ORDERS, json=_take_out(menu), headers=toast_headers(login(other), HARBOR_DOWNTOWN)).json
+    assert created["approvalStatus"] == "NEEDS_APPROVAL"
+    scheduled = other.post(ORDERS, json=_take_out(menu, promisedDate="2026-11-03T18:00:00.000+0000"),
+                           headers=toast_headers(login(other), HARBOR_DOWNTOWN)).json
+    assert scheduled["approvalStatus"] == "FUTURE"

@@ -130,6 +130,8 @@ class OrderDesk:
             return self.view(self.book.orders[holder])
         builder = self.builder()
         order, payments = builder.order(body, None)
+        if order.approval_status == "APPROVED":
+            order.approval_status = self.ctx.sandbox.config.toast_api_order_approval
         order.display_number = self.book.next_display_number(self.restaurant.guid, order.business_date)
         for check in order.checks:
             check.display_number = check.display_number or order.display_number     # a client's own is kept
