@@ -39,8 +39,8 @@ def import_world(world, document):
     """Replace the world's data with an export's, and set its clock to the export's reading."""
     data, clock = decode_document(document)
     world.replace(data)
+    world.clock.freeze(clock[1])        # first: a clock set and then frozen would have moved in between
     world.clock.set(clock[0])
-    world.clock.freeze(clock[1])
 
 
 def load_file(world, path):
