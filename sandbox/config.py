@@ -33,6 +33,10 @@ class Config:
     token_lifetime: int = 86400
     connection_delay: int = 0
     toast_duplicate_external_id: str = "reject"
+    toast_labor_external_id_format: str = field(default="strict", metadata={
+        "doc": "Labor externalId values must be authority:identifier (strict) or may be any text (any)"})
+    toast_labor_window_days: int = field(default=31, metadata={
+        "doc": "Longest startDate-endDate period, in days, the Labor API takes for shifts and time entries"})
     scenarios: tuple = field(default_factory=tuple)
     journal_size: int = 10000
     rate_limits: bool = True
@@ -88,6 +92,8 @@ class ConfigSchema(Schema):
     token_lifetime = mf.Integer(validate=validate.Range(min=61))
     connection_delay = mf.Integer(validate=validate.Range(min=0))
     toast_duplicate_external_id = mf.String(validate=validate.OneOf(["reject", "existing", "allow"]))
+    toast_labor_external_id_format = mf.String(validate=validate.OneOf(["strict", "any"]))
+    toast_labor_window_days = mf.Integer(validate=validate.Range(min=1, max=3660))
     scenarios = mf.List(mf.String())
     journal_size = mf.Integer(validate=validate.Range(min=1))
     rate_limits = mf.Boolean()

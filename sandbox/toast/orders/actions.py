@@ -41,7 +41,8 @@ class OrderDesk:
         self.last_event = None
         # Orders the API creates are attributed to the restaurant's first employee (judgement: the platform names a
         # server without saying which).
-        self.api_server = next(iter(state.employees.get(ctx.restaurant.guid, [])), {}).get("guid")
+        self.employees = state.employees.get(ctx.restaurant.guid, {})
+        self.api_server = next((e.guid for e in self.employees.values() if not e.deleted), None)
 
     def builder(self, persist=True):
         return Builder(self.restaurant, self.catalog, self.now, self.world.ids.guid if persist else lambda: None)
@@ -121,13 +122,22 @@ class OrderDesk:
         """GET /orders/{guid}: the order by GUID or by its externalId."""
         return self.book.view(external.find_order(self.book, self.restaurant.guid, key), self.now)
 
+    def _server(self, reference):
+        """The employee a new order names as its server (an active employee of the restaurant), or the default."""
+        if not reference or not reference.get("guid"):
+            return self.api_server
+        employee = self.employees.get(reference["guid"].lower())
+        if employee is None or employee.deleted:
+            raise BadRequest(errors.SERVER_UNKNOWN.format(guid=reference["guid"]), field="server.guid")
+        return employee.guid
+
     def create(self, body):
         holder = self._taken(external.order_ids(body))
         if holder is not None:
             return self.book.view(self.book.orders[holder], self.now)
         builder = self.builder()
         order, payments = builder.order(body, None)
-        order.server_guid = self.api_server
+        order.server_guid = self._server(body.get("server"))
         order.display_number = self.book.next_display_number(self.restaurant.guid, order.business_date)
         for check in order.checks:
             check.display_number = order.display_number

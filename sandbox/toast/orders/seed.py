@@ -22,13 +22,14 @@ class HistoryWriter:
     """Writes one restaurant's history into the order book with the world's seeded random source; `history` is the
     fixture's section (its `shares` say how often each path is taken)."""
 
-    def __init__(self, world, state, restaurant, guests, history):
+    def __init__(self, world, state, restaurant, guests, history, rota):
         self.ids = world.ids
         self.rng = world.ids.random
         self.book = state.orders
         self.restaurant = restaurant
         self.catalog = state.catalogs[restaurant.guid]
-        self.staff = [e["guid"] for e in state.employees.get(restaurant.guid, [])]
+        self.staff = list(state.employees.get(restaurant.guid, {}))
+        self.rota = rota
         self.guests = guests
         self.shares = history.get("shares", {})
         self.kitchen = [status for status, weight in history.get("kitchen", {}).items() for _ in range(weight)]
@@ -72,6 +73,11 @@ class HistoryWriter:
                          tzinfo=self.zone)
         return local.timestamp()
 
+    def _server(self, opened):
+        """A tipped employee clocked in when the order opened (anyone on the staff when nobody is)."""
+        pool = self.rota.on_duty(opened) or self.staff
+        return self.rng.choice(pool) if pool else None
+
     def _selection_body(self):
         item = self.rng.choice(self.items)
         modifiers = []
@@ -92,7 +98,7 @@ class HistoryWriter:
         day = business_date(opened, self.restaurant)
         order = Order(self.ids.guid(), self.restaurant.guid, dining.guid, dining.behavior, opened, opened, opened, day,
                       closeout(day, self.restaurant), self.book.next_display_number(self.restaurant.guid, day),
-                      source=_SOURCES[dining.behavior], server_guid=self.rng.choice(self.staff) if self.staff else None,
+                      source=_SOURCES[dining.behavior], server_guid=self._server(opened),
                       revenue_center_guid=next(iter(self.catalog.revenue_centers), None),
                       estimated_fulfillment=None if dining.behavior == "DINE_IN" else opened + 1200,
                       number_of_guests=self.rng.randint(1, 4))
@@ -201,11 +207,12 @@ class HistoryWriter:
         return payment
 
 
-def seed_orders(world, fixtures, state, seeded_at):
-    """The history of every restaurant, sized by the fixtures' `history` section."""
+def seed_orders(world, fixtures, state, seeded_at, rotas):
+    """The history of every restaurant, sized by the fixtures' `history` section; servers are taken from the
+    restaurants' rotas (who was clocked in)."""
     history = fixtures.get("history", {})
     for restaurant in state.restaurants.values():
         guests = state.guests.get(restaurant.management_group_guid, [])
-        HistoryWriter(world, state, restaurant, guests, history).write(
+        HistoryWriter(world, state, restaurant, guests, history, rotas[restaurant.guid]).write(
             history.get("days", 0), history.get("ordersPerDay", 0), seeded_at,
             history.get("openOrders", 0) if history.get("days", 0) else 0)
