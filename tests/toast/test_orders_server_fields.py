@@ -19,7 +19,7 @@ def _take_out(harbor, **order_extra):
 
 def test_spec_example_response_fields(client, headers, harbor, world):
     order = client.post(ORDERS, json=_take_out(harbor, requiredPrepTime="PT15M"), headers=headers).json
-    first_employee = world.state["toast"].employees[HARBOR_DOWNTOWN][0]["guid"]
+    first_employee = next(iter(world.state["toast"].employees[HARBOR_DOWNTOWN]))
     assert order["server"] == {"guid": first_employee, "entityType": "RestaurantUser", "externalId": None}
     check = order["checks"][0]
     for owner in (order, check, check["payments"][0]):
