@@ -10,6 +10,7 @@ from sandbox.toast.labor.models import Shift
 SHIFT_SELECTOR = "Either shiftIds or both startDate and endDate are required"
 ENTRY_SELECTOR = ("Exactly one of timeEntryIds, startDate and endDate, modifiedStartDate and modifiedEndDate, or "
                   "businessDate is required")
+WINDOW_HALF = "{start} and {end} go together: send both"
 WINDOW_REVERSED = "{start} must be before {end}"
 WINDOW_TOO_LONG = "The period from {start} to {end} cannot be longer than {days} days"
 OUT_BEFORE_IN = "outDate must be after inDate"
@@ -26,6 +27,9 @@ class Schedule(LaborDesk):
 
     def _window(self, params, start_name, end_name):
         start, end = params.get(start_name), params.get(end_name)
+        if start is None or end is None:
+            raise BadRequest(WINDOW_HALF.format(start=start_name, end=end_name), field=start_name if start is None
+                             else end_name)
         start, end = parse_instant(start).timestamp(), parse_instant(end).timestamp()
         if start >= end:
             raise BadRequest(WINDOW_REVERSED.format(start=start_name, end=end_name), field=start_name)
@@ -43,7 +47,7 @@ class Schedule(LaborDesk):
         keys = params.get("shiftIds")
         if keys:
             return [self.shift_view(s) for s in self.named(self.shifts, keys)]
-        if params.get("startDate") is None or params.get("endDate") is None:
+        if params.get("startDate") is None and params.get("endDate") is None:
             raise BadRequest(SHIFT_SELECTOR, field="startDate")
         start, end = self._window(params, "startDate", "endDate")
         chosen = [s for s in self.shifts.values() if not s.deleted and s.in_date >= start and s.out_date < end]
