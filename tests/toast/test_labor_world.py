@@ -49,7 +49,8 @@ def test_every_order_server_is_an_employee_of_the_restaurant(client, partner_tok
     assert len(orders) > 300
     assert {o["server"]["guid"] for o in orders} <= staff
     for order in orders:
-        assert {c["openedBy"]["guid"] for c in order["checks"] if c.get("openedBy")} <= staff
+        assert {c["openedBy"]["guid"] for c in order["checks"]} == {order["server"]["guid"]}
+        assert {p["server"]["guid"] for c in order["checks"] for p in c["payments"]} <= {order["server"]["guid"]}
 
 
 def test_tipped_entries_carry_the_takings_of_the_orders_served_during_them(client, headers):
@@ -107,6 +108,7 @@ def test_a_created_employee_can_serve_an_order_and_an_archived_one_cannot(client
     body = _order(harbor, created["guid"], "OTHER", 0)
     order = client.post("/orders/v2/orders", json=body, headers=headers)
     assert order.status_code == 200 and order.json["server"]["guid"] == created["guid"]
+    assert order.json["checks"][0]["payments"][0]["server"]["guid"] == created["guid"]
     labor(client, "DELETE", f"/employees/{created['guid']}", headers=headers)
     refused = client.post("/orders/v2/orders", json=body, headers=headers)
     assert_toast_error(refused, 400, created["guid"])

@@ -188,7 +188,7 @@ class HistoryWriter:
             kind = "CREDIT" if roll < 0.65 else ("CASH" if roll < 0.9 else "OTHER")
         tip = cents(amount * Decimal(self.rng.choice((15, 18, 20, 22))) / 100) if kind == "CREDIT" else cents(ZERO)
         payment = Payment(self.ids.guid(), kind, amount, tip, paid, business_date(paid, self.restaurant), order.guid,
-                          check.guid, device_id=order.device_id)
+                          check.guid, device_id=order.device_id, server_guid=order.server_guid)
         if kind == "CREDIT":
             payment.card_type = self.rng.choice(_CARDS)
             payment.last4 = f"{self.rng.randrange(10000):04d}"
