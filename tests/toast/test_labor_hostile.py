@@ -1,0 +1,58 @@
+"""Every Labor write against hostile input: unknown ids (404), malformed and oversized JSON (400), other content
+types (415), deep nesting and lone surrogates (400), always in Toast's error shape and with nothing changed."""
+
+import copy
+
+import pytest
+
+from helpers import HARBOR_DOWNTOWN, assert_toast_error
+
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
+# (method, path, a body the operation would take if the id were known)
+WRITES = [
+    ("PATCH", f"/employees/{UNKNOWN}", {"firstName": "A"}),
+    ("DELETE", f"/employees/{UNKNOWN}", None),
+    ("POST", f"/employees/{UNKNOWN}/externalId", "PAYROLL:1"),
+    ("PUT", f"/employees/{UNKNOWN}/externalId", "PAYROLL:1"),
+    ("PUT", f"/employees/{UNKNOWN}/unarchive", None),
+    ("PUT", f"/employees/{UNKNOWN}/jobs", []),
+    ("PUT", f"/employees/{UNKNOWN}/wageOverrides", []),
+    ("POST", f"/jobs/{UNKNOWN}/externalId", "PAYROLL:1"),
+    ("PUT", f"/jobs/{UNKNOWN}/externalId", "PAYROLL:1"),
+    ("DELETE", f"/shifts/{UNKNOWN}", None),
+]
+BODIES = [(m, p) for m, p, b in WRITES if b is not None] + [("POST", "/employees"), ("POST", "/shifts")]
+
+
+def _snapshot(world):
+    toast = world.state["toast"]
+    return copy.deepcopy([toast.employees[HARBOR_DOWNTOWN], toast.jobs[HARBOR_DOWNTOWN],
+                          toast.shifts[HARBOR_DOWNTOWN]])
+
+
+@pytest.mark.parametrize("method, path, body", WRITES)
+def test_unknown_ids_are_404(client, headers, world, method, path, body):
+    before = _snapshot(world)
+    kwargs = {} if body is None else {"json": body}
+    assert_toast_error(client.open("/labor/v1" + path, method=method, headers=headers, **kwargs), 404, UNKNOWN)
+    assert _snapshot(world) == before
+
+
+@pytest.mark.parametrize("method, path", BODIES)
+@pytest.mark.parametrize("data, content_type, status", [
+    ("{\"firstName\": ", "application/json", 400),
+    ("[" * 100 + "]" * 100, "application/json", 400),
+    ("\"\\ud800\"", "application/json", 400),
+    ("firstName=A", "application/x-www-form-urlencoded", 415),
+    ("", "application/json", 400),
+])
+def test_bad_bodies(client, headers, world, method, path, data, content_type, status):
+    before = _snapshot(world)
+    answer = client.open("/labor/v1" + path, method=method, headers=headers, data=data, content_type=content_type)
+    assert_toast_error(answer, status)
+    assert _snapshot(world) == before
+
+
+def test_oversized_body_is_413(client, headers):
+    body = {"firstName": "A" * (1024 * 1024), "lastName": "B", "email": "c@example.com"}
+    assert_toast_error(client.post("/labor/v1/employees", json=body, headers=headers), 413)
