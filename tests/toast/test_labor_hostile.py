@@ -56,3 +56,23 @@ def test_bad_bodies(client, headers, world, method, path, data, content_type, st
 def test_oversized_body_is_413(client, headers):
     body = {"firstName": "A" * (1024 * 1024), "lastName": "B", "email": "c@example.com"}
     assert_toast_error(client.post("/labor/v1/employees", json=body, headers=headers), 413)
+
+
+def test_scenarios_journal_and_worlds_reach_the_labor_api(client, headers):
+    rule = {"match": {"operationId": "timeEntriesGet"}, "fault": {"status": 503}, "times": 1}
+    assert client.post("/_sandbox/scenarios", json=rule).status_code == 201
+    query = {"businessDate": "20261102"}
+    assert_toast_error(client.get("/labor/v1/timeEntries", query_string=query, headers=headers), 503)
+    assert client.get("/labor/v1/timeEntries", query_string=query, headers=headers).status_code == 200
+    entries = client.get("/_sandbox/requests?operationId=timeEntriesGet").json["requests"]
+    assert [e["status"] for e in entries] == [503, 200]
+    assert client.post("/_sandbox/worlds", json={"name": "labor-other"}).status_code == 201
+    other = {**headers, "X-Sandbox-World": "labor-other"}
+    assert client.get("/labor/v1/jobs", headers=other).status_code == 401      # its own tokens
+
+
+@pytest.mark.pos_sandbox(rate_limits=True)
+def test_rate_limit_headers_on_labor_answers(client, headers):
+    answer = client.get("/labor/v1/jobs", headers=headers)
+    assert answer.status_code == 200 and answer.headers["X-Toast-RateLimit-By"] in ("GLOBAL", "API")
+    assert int(answer.headers["X-Toast-RateLimit-Remaining"]) < 20
