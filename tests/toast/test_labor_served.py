@@ -107,10 +107,12 @@ def test_shift_writes_race_time_entry_reads(served):
             with lock:
                 written[shift["guid"]] = (index % 3 == 0, body["outDate"])
 
+    window = {"startDate": _toast(base), "endDate": _toast(base + timedelta(days=20))}
+
     def reader():
         for _ in range(15):
             payroll.call("GET", "/timeEntries", params={"businessDate": today})
-            payroll.call("GET", "/shifts", params={"startDate": _toast(base), "endDate": _toast(base + timedelta(days=20))})
+            payroll.call("GET", "/shifts", params=window)
 
     def guarded(target, *args):
         try:
@@ -126,7 +128,6 @@ def test_shift_writes_race_time_entry_reads(served):
         thread.join(120)
     assert not problems, problems[:3]
     assert len(written) == 45
-    listed = payroll.call("GET", "/shifts", params={"startDate": _toast(base),
-                                                    "endDate": _toast(base + timedelta(days=20))})
+    listed = payroll.call("GET", "/shifts", params=window)
     assert {s["guid"] for s in listed} == {guid for guid, (deleted, _) in written.items() if not deleted}
     assert all(s["outDate"] == written[s["guid"]][1] for s in listed)

@@ -56,27 +56,26 @@ class Rota:
         self.times = labor.get("shiftTimes", {})
         self.shares = labor.get("shares", {})
         self.meal, self.rest = self.ids.guid(), self.ids.guid()          # the restaurant's two break types
-        self._tipped_index = []
+        self._tipped_index, self._tipped_starts = [], []      # tipped entries (start, end, employee) by start
 
     def write(self, days, ahead, now):
         """Shifts from `days` days before `now` to `ahead` days after it; entries for those begun by `now`."""
         today = datetime.fromtimestamp(now, self.zone).date()
         for offset in range(-days, ahead + 1):
             day = today + timedelta(days=offset)
-            for employee, pattern in self._day_plan(day, now):
+            for employee, pattern in self._day_plan(day):
                 self._shift(employee, day, pattern, now)
         self._overtime()
-        tipped = sorted((e.in_date, e.out_date or now, e.employee_guid) for e in self.entries.values()
-                        if not e.deleted and self.jobs[e.job_guid].tipped)
-        self._tipped_index = tipped
-        self._tipped_starts = [t[0] for t in tipped]
+        self._tipped_index = sorted((e.in_date, e.out_date or now, e.employee_guid) for e in self.entries.values()
+                                    if not e.deleted and self.jobs[e.job_guid].tipped)
+        self._tipped_starts = [t[0] for t in self._tipped_index]
 
     def _active(self, employee, day):
         if not employee.deleted:
             return True
         return datetime.fromtimestamp(employee.deleted_date, self.zone).date() > day
 
-    def _day_plan(self, day, now):
+    def _day_plan(self, day):
         ordinal = day.toordinal()
         staff = [e for e in self.employees.values() if self._active(e, day)]
         tipped = [e for e in staff if self.jobs[e.job_guids[0]].tipped]
@@ -164,6 +163,7 @@ class Rota:
     def on_duty(self, moment):
         """GUIDs of the tipped employees clocked in at `moment` (not on a deleted entry)."""
         last = bisect_right(self._tipped_starts, moment)
+        # Entries last a day at most and a few begin each day: the 40 latest starts cover every one still open.
         return sorted({guid for start, end, guid in self._tipped_index[max(0, last - 40):last] if end > moment})
 
 

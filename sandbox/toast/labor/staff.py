@@ -63,9 +63,10 @@ class Staff(LaborDesk):
     def _job_guids(self, refs, field):
         guids = []
         for index, raw in enumerate(refs or []):
-            job = self.resolve(self.jobs, raw, f"{field}[{index}]", "job")
+            where = f"{field}[{index}]"
+            job = self.resolve(self.jobs, raw, where, "job")
             if job.deleted:
-                raise BadRequest(JOB_DELETED.format(field=f"{field}[{index}]", guid=job.guid), field=f"{field}[{index}]")
+                raise BadRequest(JOB_DELETED.format(field=where, guid=job.guid), field=where)
             if job.guid not in guids:
                 guids.append(job.guid)
         return guids
