@@ -31,7 +31,8 @@ def test_list_shows_archived_employees_with_their_deleted_date(client, headers, 
     listed = labor(client, "GET", "/employees", headers=headers)
     assert {e["guid"] for e in listed} == set(staff[0])
     archived = [e for e in listed if e["deleted"]]
-    assert len(archived) == 1 and archived[0]["deletedDate"] is not None
+    assert {e["guid"] for e in archived} == {g for g, e in staff[0].items() if e.deleted} and len(archived) >= 2
+    assert all(e["deletedDate"] is not None for e in archived)
     assert all(e["entityType"] == "RestaurantUser" and e["passcode"] is None for e in listed)
     assert all(j["entityType"] == "RestaurantJob" for e in listed for j in e["jobReferences"])
 
