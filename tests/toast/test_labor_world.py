@@ -140,3 +140,25 @@ def test_labor_cost_is_wage_times_hours_with_time_and_a_half(world):
                                      ).quantize(Decimal("0.01"))
     salaried = next(e for e in entries if e.hourly_wage is None)
     assert salaried.labor_cost() is None and salaried.overtime_hours == 0
+
+
+def test_labor_writes_send_no_webhooks_while_order_writes_do(client, headers, harbor):
+    """The developer guide's webhook categories (partners, orders, menus, stock, ...) have none for labor."""
+    def events():
+        return len(client.get("/_sandbox/webhooks/events").json)
+    before = events()
+    created = labor(client, "POST", "/employees", headers=headers, json={
+        "firstName": "Quiet", "lastName": "Hire", "email": "quiet@example.com"})
+    jobs = labor(client, "GET", "/jobs", headers=headers)
+    labor(client, "PUT", f"/employees/{created['guid']}/jobs", json=[{"guid": jobs[0]["guid"]}], headers=headers)
+    labor(client, "POST", "/shifts", headers=headers, json={
+        "employeeReference": {"guid": created["guid"]}, "jobReference": {"guid": jobs[0]["guid"]},
+        "inDate": "2026-11-04T15:00:00.000+0000", "outDate": "2026-11-04T20:00:00.000+0000"})
+    labor(client, "DELETE", f"/employees/{created['guid']}", headers=headers)
+    assert events() == before
+    assert client.post("/orders/v2/orders", json=_order(harbor, created["guid"], "OTHER", 0),
+                       headers=headers).status_code == 400
+    labor(client, "PUT", f"/employees/{created['guid']}/unarchive", headers=headers)
+    assert client.post("/orders/v2/orders", json=_order(harbor, created["guid"], "OTHER", 0),
+                       headers=headers).status_code == 200
+    assert events() == before + 1
