@@ -65,6 +65,7 @@ class Rota:
             day = today + timedelta(days=offset)
             for employee, pattern in self._day_plan(day):
                 self._shift(employee, day, pattern, now)
+        self._forgot_to_clock_out(now)
         self._overtime()
         self._tipped_index = sorted((e.in_date, e.out_date or now, e.employee_guid) for e in self.entries.values()
                                     if not e.deleted and self.jobs[e.job_guid].tipped)
@@ -128,6 +129,16 @@ class Rota:
                 entry.deleted = True
                 entry.deleted_date = entry.modified = min(now, clock_out + _DAY)
         self.entries[entry.guid] = entry
+
+    def _forgot_to_clock_out(self, now):
+        """After closing time and before the closeout hour, the last one to clock out has not yet: their entry stays
+        open until the auto clock-out at closeout (so someone is clocked in whenever the restaurant is open)."""
+        if any(e.out_date is None for e in self.entries.values()):
+            return
+        closed = [e for e in self.entries.values() if not e.deleted and e.out_date is not None]
+        last = max(closed, key=lambda e: e.out_date, default=None)
+        if last is not None and closeout(last.business_date, self.restaurant) > now:
+            last.out_date, last.auto_clocked_out, last.modified, last.breaks = None, False, last.in_date, []
 
     def _breaks(self, clock_in, clock_out):
         span = clock_out - clock_in
