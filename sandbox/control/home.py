@@ -101,8 +101,9 @@ def list_staff(ctx):
     restaurants = []
     for restaurant in state.restaurants.values():
         jobs = state.jobs.get(restaurant.guid, {})
+        now = ctx.world.clock.timestamp()
         clocked_in = {e.employee_guid: e for e in state.time_entries.get(restaurant.guid, {}).values()
-                      if e.out_date is None and not e.deleted}
+                      if e.out_at(now) is None and not e.deleted}
         staff = [{"guid": e.guid, "firstName": e.first_name, "lastName": e.last_name, "chosenName": e.chosen_name,
                   "jobs": [jobs[g].title for g in e.job_guids if g in jobs], "archived": e.deleted,
                   "clockedInSince": toast_date(clocked_in[e.guid].in_date) if e.guid in clocked_in else None,

@@ -211,3 +211,16 @@ def _monday(entry):
     day = entry.business_date
     moment = date(day // 10000, day // 100 % 100, day % 100)
     return moment - timedelta(days=moment.weekday())
+
+
+@pytest.mark.pos_sandbox(start_time="2026-11-03T05:30:00.000Z", history_days=2)
+def test_after_closing_the_last_one_out_is_still_clocked_in(client, headers):
+    """00:30 in Boston, before the 04:00 closeout: the day's last entry is open until the auto clock-out."""
+    entries = labor(client, "GET", "/timeEntries", query_string={"businessDate": "20261102"}, headers=headers)
+    open_now = [e for e in entries if e["outDate"] is None]
+    assert len(open_now) == 1 and open_now[0]["autoClockedOut"] is False
+    assert open_now[0]["regularHours"] > 5
+    advance(client, 4 * 3600)               # past the 04:00 closeout: clocked out automatically
+    closed = labor(client, "GET", f"/timeEntries/{open_now[0]['guid']}", headers=headers)
+    assert closed["outDate"] == "2026-11-03T09:00:00.000+0000" and closed["autoClockedOut"] is True
+    assert labor(client, "GET", "/timeEntries", query_string={"businessDate": "20261103"}, headers=headers) == []

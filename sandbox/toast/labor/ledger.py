@@ -45,7 +45,8 @@ def tally(book, restaurant, employee_guid, start, end):
 
 
 def entry_takings(book, restaurant, entry, now):
-    """Fixed takings of a closed entry; an open one's are read live from the orders up to now."""
+    """Fixed takings of a closed entry; an open one's are read live from the orders up to now (or up to its
+    automatic clock-out once that has passed)."""
     if entry.takings is not None:
         return entry.takings
-    return tally(book, restaurant, entry.employee_guid, entry.in_date, now + 1)
+    return tally(book, restaurant, entry.employee_guid, entry.in_date, entry.out_at(now) or now + 1)

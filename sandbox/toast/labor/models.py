@@ -174,6 +174,13 @@ class TimeEntry:
     external_id: str = None
     deleted: bool = False
     deleted_date: float = None
+    closeout_at: float = None          # when an entry left open is clocked out automatically
+
+    def out_at(self, now):
+        """Clock-out as of `now`: the recorded one, or the automatic one at closeout once that has passed."""
+        if self.out_date is None and self.closeout_at is not None and now >= self.closeout_at:
+            return self.closeout_at
+        return self.out_date
 
     def worked_hours(self, until):
         """Hours on the clock up to clock-out (or `until` while open), unpaid breaks left out."""

@@ -2,7 +2,7 @@
 
 from sandbox.core.clock import parse_instant
 from sandbox.core.errors import BadRequest, NotFound
-from sandbox.toast.dates import parse_business_date
+from sandbox.toast.dates import parse_business_date, toast_date
 from sandbox.toast.labor.desk import NOT_FOUND, LaborDesk
 from sandbox.toast.labor.ledger import entry_takings
 from sandbox.toast.labor.models import Shift
@@ -101,8 +101,10 @@ class Schedule(LaborDesk):
     def entry_view(self, entry, missed_breaks):
         view = entry.to_dict(self.employees, self.jobs,
                              entry_takings(self.state.orders, self.restaurant, entry, self.now), missed_breaks)
-        if entry.out_date is None:              # hours so far while the employee is still clocked in
-            view["regularHours"] = float(entry.worked_hours(self.now))
+        if entry.out_date is None:              # still clocked in, or clocked out automatically at closeout
+            out = entry.out_at(self.now)
+            view.update(outDate=toast_date(out), autoClockedOut=out is not None,
+                        regularHours=float(entry.worked_hours(out or self.now)))
         return view
 
     def list_entries(self, params):

@@ -122,7 +122,8 @@ class Rota:
             clock_out, auto = None, False
         wage = None if job.wage_frequency == "SALARY" else employee.wage(job)
         entry = TimeEntry(self.ids.guid(), employee.guid, job.guid, shift.guid, clock_in, clock_out, day_of_entry,
-                          wage, clock_in, clock_out or clock_in, auto_clocked_out=auto)
+                          wage, clock_in, clock_out or clock_in, auto_clocked_out=auto,
+                          closeout_at=closeout(day_of_entry, self.restaurant))
         if clock_out is not None:
             entry.breaks = self._breaks(clock_in, clock_out)
             if self.rng.random() < self.shares.get("deletedEntries", 0):
@@ -137,7 +138,7 @@ class Rota:
             return
         closed = [e for e in self.entries.values() if not e.deleted and e.out_date is not None]
         last = max(closed, key=lambda e: e.out_date, default=None)
-        if last is not None and closeout(last.business_date, self.restaurant) > now:
+        if last is not None and last.closeout_at > now:
             last.out_date, last.auto_clocked_out, last.modified, last.breaks = None, False, last.in_date, []
 
     def _breaks(self, clock_in, clock_out):

@@ -114,7 +114,7 @@ class Staff(LaborDesk):
     def archive(self, key):
         employee = self.employee(key)
         if not employee.deleted:
-            if any(e.employee_guid == employee.guid and e.out_date is None and not e.deleted
+            if any(e.employee_guid == employee.guid and e.out_at(self.now) is None and not e.deleted
                    for e in self.entries.values()):
                 raise BadRequest(OPEN_TIME_ENTRIES.format(guid=employee.guid), field="employeeId")
             employee.deleted, employee.deleted_date = True, self.now
