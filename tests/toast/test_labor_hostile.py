@@ -76,3 +76,14 @@ def test_rate_limit_headers_on_labor_answers(client, headers):
     answer = client.get("/labor/v1/jobs", headers=headers)
     assert answer.status_code == 200 and answer.headers["X-Toast-RateLimit-By"] in ("GLOBAL", "API")
     assert int(answer.headers["X-Toast-RateLimit-Remaining"]) < 20
+
+
+@pytest.mark.parametrize("path, name", [("/employees", "employeeIds"), ("/jobs", "jobIds"), ("/shifts", "shiftIds"),
+                                        ("/timeEntries", "timeEntryIds")])
+def test_more_than_100_ids_is_400_naming_the_parameter(client, headers, path, name):
+    body = assert_toast_error(client.get("/labor/v1" + path, query_string=[(name, UNKNOWN)] * 101, headers=headers),
+                              400)
+    assert name in (body["fieldName"] or "") + " ".join(e["fieldName"] or "" for e in body["errors"])
+    ids_100 = [(name, UNKNOWN)] * 100
+    answer = client.get("/labor/v1" + path, query_string=ids_100, headers=headers)
+    assert answer.status_code == 200 and answer.json == []
