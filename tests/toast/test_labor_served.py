@@ -15,8 +15,10 @@ SPEC = "toast-labor-openapi.yaml"
 
 @pytest.fixture(scope="module")
 def served():
-    # Rate limits off: the race sends more than the 20 requests a second Toast allows.
-    with served_sandbox("--history-days", "16", "--quiet", SANDBOX_RATE_LIMITS="false") as (base, _):
+    # Strict: every answer is checked against our spec in the server. Rate limits off: the race sends more than
+    # the 20 requests a second Toast allows.
+    with served_sandbox("--history-days", "16", "--quiet", SANDBOX_RATE_LIMITS="false",
+                        SANDBOX_STRICT="true") as (base, _):
         yield base
 
 
@@ -84,6 +86,34 @@ def test_payroll_sync(served):
         "inDate": _toast(tomorrow), "outDate": _toast(tomorrow + timedelta(hours=6))})
     assert payroll.call("DELETE", f"/shifts/{shift['guid']}")["deleted"] is True
     assert payroll.call("GET", "/employees", params={"employeeIds": "PAYROLL:1001"})[0]["chosenName"] == "Pat"
+
+
+def test_the_other_operations_served(served):
+    payroll = Payroll(served)
+    employee = next(e for e in payroll.call("GET", "/employees") if not e["deleted"] and e["wageOverrides"])
+    guid = employee["guid"]
+    assert payroll.call("POST", f"/employees/{guid}/externalId", json="SERVED:1")["externalId"] == "SERVED:1"
+    assert payroll.call("PUT", f"/employees/{guid}/externalId", json="SERVED:2")["externalId"] == "SERVED:2"
+    assert payroll.call("GET", "/employees/SERVED:2")["guid"] == guid
+    held = [{"guid": j["guid"]} for j in employee["jobReferences"]]
+    assert payroll.call("PUT", f"/employees/{guid}/jobs", json=held[:1])["jobReferences"][0]["guid"] == held[0]["guid"]
+    overrides = payroll.call("PUT", f"/employees/{guid}/wageOverrides",
+                             json=[{"wage": 12.5, "jobReference": held[0]}])["wageOverrides"]
+    assert overrides[0]["wage"] == 12.5
+    job = held[0]["guid"]
+    assert payroll.call("GET", f"/jobs/{job}")["guid"] == job
+    assert payroll.call("POST", f"/jobs/{job}/externalId", json="SERVED:JOB")["externalId"] == "SERVED:JOB"
+    assert payroll.call("PUT", f"/jobs/{job}/externalId", json="SERVED:JOB2")["externalId"] == "SERVED:JOB2"
+    day = (_now(served) - timedelta(days=2)).strftime("%Y%m%d")      # a whole business day whenever this runs
+    entry = payroll.call("GET", "/timeEntries", params={"businessDate": day, "includeMissedBreaks": "true"})[0]
+    assert payroll.call("GET", f"/timeEntries/{entry['guid']}")["guid"] == entry["guid"]
+    assert payroll.call("GET", "/timeEntries", params={"timeEntryIds": entry["guid"]})[0]["guid"] == entry["guid"]
+    modified = payroll.call("GET", "/timeEntries", params={
+        "modifiedStartDate": _toast(_now(served) - timedelta(days=2)), "modifiedEndDate": _toast(_now(served))})
+    assert modified
+    shift = entry["shiftReference"]["guid"]
+    assert payroll.call("GET", f"/shifts/{shift}")["guid"] == shift
+    assert payroll.call("GET", "/shifts", params={"shiftIds": shift})[0]["guid"] == shift
 
 
 def test_shift_writes_race_time_entry_reads(served):
