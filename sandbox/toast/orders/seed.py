@@ -167,7 +167,7 @@ class HistoryWriter:
         kinds = {p.type for p in order.payments}
         if kinds == {"OTHER"} and self.rng.random() < 0.1:
             voided = paid + 300
-            order.void(voided, business_date(voided, self.restaurant))
+            order.void(voided, business_date(voided, self.restaurant), by=order.server_guid)
             order.modified = voided
             price_order(order, self.catalog)
 
