@@ -44,10 +44,17 @@ def _instant(text):
 @pytest.mark.parametrize("restaurant", [HARBOR_DOWNTOWN, MESA])
 def test_every_order_server_is_an_employee_of_the_restaurant(client, partner_token, restaurant):
     headers = toast_headers(partner_token, restaurant)
-    staff = {e["guid"] for e in labor(client, "GET", "/employees", headers=headers)}
+    employees = labor(client, "GET", "/employees", headers=headers)
+    staff = {e["guid"] for e in employees}
     orders = _orders_of_days(client, headers, date(2026, 10, 3), date(2026, 11, 2))
     assert len(orders) > 300
+    archived = {e["guid"]: e["deletedDate"] for e in employees if e["deleted"]}
+    served_by_former = [o for o in orders if o["server"]["guid"] in archived]
+    assert served_by_former and all(_instant(o["openedDate"]) < _instant(archived[o["server"]["guid"]])
+                                    for o in served_by_former)
     assert {o["server"]["guid"] for o in orders} <= staff
+    drivers = {o["deliveryInfo"]["deliveryEmployee"]["guid"] for o in orders if o["deliveryInfo"]}
+    assert drivers and drivers <= staff
     for order in orders:
         assert {c["openedBy"]["guid"] for c in order["checks"]} == {order["server"]["guid"]}
         payments = [p for c in order["checks"] for p in c["payments"]]

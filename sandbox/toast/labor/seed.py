@@ -172,6 +172,13 @@ class Rota:
                 entry.overtime_hours = hours - entry.regular_hours
                 worked[week] += hours
 
+    def servers(self, moment):
+        """Who may serve an order opened at `moment`: the tipped employees clocked in then, or when nobody is (the
+        first hour before opening), the tipped staff employed then."""
+        return self.on_duty(moment) or sorted(
+            e.guid for e in self.employees.values() if self.jobs[e.job_guids[0]].tipped
+            and (not e.deleted or e.deleted_date > moment))
+
     def on_duty(self, moment):
         """GUIDs of the tipped employees clocked in at `moment` (not on a deleted entry)."""
         last = bisect_right(self._tipped_starts, moment)

@@ -39,8 +39,8 @@ class OrderDesk:
         self.catalog = state.catalogs[ctx.restaurant.guid]
         self.now = ctx.world.clock.timestamp()
         self.last_event = None
-        # Orders the API creates are attributed to the restaurant's first employee (judgement: the platform names a
-        # server without saying which).
+        # Orders the API creates without a `server` are attributed to the restaurant's first active employee
+        # (judgement: the platform names a server without saying which).
         self.employees = state.employees.get(ctx.restaurant.guid, {})
         self.api_server = next((e.guid for e in self.employees.values() if not e.deleted), None)
 

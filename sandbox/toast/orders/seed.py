@@ -28,7 +28,6 @@ class HistoryWriter:
         self.book = state.orders
         self.restaurant = restaurant
         self.catalog = state.catalogs[restaurant.guid]
-        self.staff = list(state.employees.get(restaurant.guid, {}))
         self.rota = rota
         self.guests = guests
         self.shares = history.get("shares", {})
@@ -74,8 +73,8 @@ class HistoryWriter:
         return local.timestamp()
 
     def _server(self, opened):
-        """A tipped employee clocked in when the order opened (anyone on the staff when nobody is)."""
-        pool = self.rota.on_duty(opened) or self.staff
+        """A tipped employee clocked in when the order opened (see Rota.servers)."""
+        pool = self.rota.servers(opened)
         return self.rng.choice(pool) if pool else None
 
     def _selection_body(self):
@@ -180,7 +179,7 @@ class HistoryWriter:
                                            delivery_state="PENDING" if still_open else "DELIVERED",
                                            dispatched_date=None if still_open else opened + 1500,
                                            delivered_date=None if still_open else opened + 2700,
-                                           employee_guid=self.rng.choice(self.staff) if self.staff else None)
+                                           employee_guid=self._server(opened))
 
     def _payment(self, order, check, paid, amount, kind=None):
         if kind is None:
