@@ -62,8 +62,11 @@ def test_longest_window_is_switchable(client, headers):
 
 def test_schedule_change_and_cancel_a_shift(client, headers, toast):
     server, job = _pick(toast, "Server")
-    created = labor(client, "POST", "/shifts", json=_shift(server, job, externalId="ROTA:1"), headers=headers)
+    grace = {"minBeforeClockIn": 10, "minAfterClockIn": 5, "minBeforeClockOut": 0, "minAfterClockOut": 15}
+    created = labor(client, "POST", "/shifts", json=_shift(server, job, externalId="ROTA:1", scheduleConfig=grace),
+                    headers=headers)
     assert created["employeeReference"]["guid"] == server.guid and created["deleted"] is False
+    assert {k: v for k, v in created["scheduleConfig"].items() if k != "guid"} == grace
     assert labor(client, "GET", "/shifts/ROTA:1", headers=headers)["guid"] == created["guid"]
     window = _window("2026-11-05T00:00:00.000Z", "2026-11-06T00:00:00.000Z")
     assert created["guid"] in {s["guid"] for s in labor(client, "GET", "/shifts", query_string=window,
@@ -73,7 +76,7 @@ def test_schedule_change_and_cancel_a_shift(client, headers, toast):
                   json=_shift(server, job, "2026-11-05T16:00:00.000+0000", "2026-11-05T22:00:00.000+0000"),
                   headers=headers)
     assert moved["inDate"] == "2026-11-05T16:00:00.000+0000" and moved["modifiedDate"] > created["modifiedDate"]
-    assert moved["externalId"] == "ROTA:1"
+    assert moved["externalId"] == "ROTA:1" and moved["scheduleConfig"] is None
     cancelled = labor(client, "DELETE", f"/shifts/{created['guid']}", headers=headers)
     assert cancelled["deleted"] is True and cancelled["deletedDate"] == toast_date(toast_now(client))
     assert labor(client, "DELETE", f"/shifts/{created['guid']}", headers=headers) == cancelled
@@ -100,6 +103,7 @@ def toast_now(client):
     (lambda s, t: {"inDate": "not a date"}, "inDate"),
     (lambda s, t: {"inDate": "10000-01-01T00:00:00Z"}, "inDate"),
     (lambda s, t: {"jobReference": None}, "jobReference"),
+    (lambda s, t: {"scheduleConfig": {"minBeforeClockIn": -1}}, "scheduleConfig.minBeforeClockIn"),
 ])
 def test_shift_refusals_name_the_field(client, headers, toast, change, field):
     server, job = _pick(toast, "Server")

@@ -106,6 +106,7 @@ class Shift:
     external_id: str = None
     deleted: bool = False
     deleted_date: float = None
+    schedule_config: dict = None       # grace minutes around clock-in and clock-out, as the client set them
 
     def to_dict(self, employees, jobs):
         employee, job = employees.get(self.employee_guid), jobs.get(self.job_guid)
@@ -114,7 +115,8 @@ class Shift:
                 "deleted": self.deleted,
                 "jobReference": job.ref() if job else reference(self.job_guid, "RestaurantJob"),
                 "employeeReference": employee.ref() if employee else reference(self.employee_guid, "RestaurantUser"),
-                "inDate": toast_date(self.in_date), "outDate": toast_date(self.out_date), "scheduleConfig": None}
+                "inDate": toast_date(self.in_date), "outDate": toast_date(self.out_date),
+                "scheduleConfig": self.schedule_config}
 
 
 @dataclass(slots=True)

@@ -70,12 +70,21 @@ class Schedule(LaborDesk):
             raise BadRequest(SHIFT_TOO_LONG.format(hours=_MAX_SHIFT_HOURS), field="outDate")
         return employee.guid, job.guid, start, end
 
+    def _schedule_config(self, body):
+        raw = body.get("scheduleConfig")
+        if raw is None:
+            return None
+        return {"guid": raw.get("guid") or self.ids.guid(),
+                **{name: raw.get(name) for name in ("minBeforeClockIn", "minAfterClockIn", "minBeforeClockOut",
+                                                    "minAfterClockOut")}}
+
     def create_shift(self, body):
         employee, job, start, end = self._shift_fields(body)
         external = body.get("externalId")
         if external is not None:
             self.external_id(self.shifts, external, None, "shift")
-        shift = Shift(self.ids.guid(), employee, job, start, end, self.now, self.now, external_id=external)
+        shift = Shift(self.ids.guid(), employee, job, start, end, self.now, self.now, external_id=external,
+                      schedule_config=self._schedule_config(body))
         self.shifts[shift.guid] = shift
         return self.shift_view(shift)
 
@@ -86,6 +95,7 @@ class Schedule(LaborDesk):
         if shift.deleted:
             raise BadRequest(SHIFT_DELETED.format(guid=shift.guid), field="shiftId")
         shift.employee_guid, shift.job_guid, shift.in_date, shift.out_date = self._shift_fields(body)
+        shift.schedule_config = self._schedule_config(body)
         self.touch(shift)
         return self.shift_view(shift)
 
