@@ -33,7 +33,7 @@ def _orders_of_days(client, headers, first, last):
 
 def _order(harbor, server, kind, tip):
     body = harbor.order_for_guest(harbor.selection("Clam Chowder"))
-    body["checks"][0]["payments"] = [{"type": kind, "amount": 9.12, "tipAmount": tip}]
+    body["checks"][0]["payments"] = [harbor.payment(9.12, tip, kind)]
     return dict(body, server={"guid": server, "entityType": "RestaurantUser"})
 
 
