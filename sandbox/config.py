@@ -33,6 +33,10 @@ class Config:
     token_lifetime: int = 86400
     connection_delay: int = 0
     toast_duplicate_external_id: str = "reject"
+    toast_labor_external_id_format: str = field(default="strict", metadata={
+        "doc": "Labor externalId values must be authority:identifier (strict) or may be any text (any)"})
+    toast_labor_window_days: int = field(default=31, metadata={
+        "doc": "Longest startDate-endDate period, in days, the Labor API takes for shifts and time entries"})
     toast_guest_data_without_scope: str = field(default="omit", metadata={
         "doc": "what a client without guest.pi:read sees of a check's guest: `omit` (no customer and no "
                "curbsidePickupInfo, as the developer guide says) or `contact` (the customer without e-mail and "
@@ -108,6 +112,8 @@ class ConfigSchema(Schema):
     token_lifetime = mf.Integer(validate=validate.Range(min=61))
     connection_delay = mf.Integer(validate=validate.Range(min=0))
     toast_duplicate_external_id = mf.String(validate=validate.OneOf(["reject", "existing", "allow"]))
+    toast_labor_external_id_format = mf.String(validate=validate.OneOf(["strict", "any"]))
+    toast_labor_window_days = mf.Integer(validate=validate.Range(min=1, max=3660))
     toast_guest_data_without_scope = mf.String(validate=validate.OneOf(["omit", "contact"]))
     toast_non_card_check_status = mf.String(validate=validate.OneOf(["closed", "paid"]))
     toast_api_order_approval = mf.String(validate=validate.OneOf(["APPROVED", "NEEDS_APPROVAL"]))

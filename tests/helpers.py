@@ -9,12 +9,14 @@ import sys
 import threading
 import time
 
+from published import assert_published
 from sandbox.core.fixtures import load_fixtures
 
 FIXTURES = load_fixtures("default.yaml")
 CLIENTS = {c["name"]: c for c in FIXTURES["toast"]["clients"]}
 PARTNER = CLIENTS["Sandbox Partner (all scopes)"]
 READ_ONLY = CLIENTS["Sandbox Partner (orders read-only)"]
+PAYROLL = CLIENTS["Sandbox Payroll Partner (labor only)"]
 NO_GUEST_DATA = CLIENTS["Sandbox Partner (no guest data)"]
 GROUP = CLIENTS["Harbor Hospitality (restaurant group)"]
 RESTAURANTS = [r["guid"] for r in FIXTURES["toast"]["restaurants"]]
@@ -64,6 +66,19 @@ def assert_toast_error(response, status, message_part=None):
     if message_part:
         assert message_part in body["message"], body["message"]
     return body
+
+
+LABOR = "/labor/v1"
+
+
+def labor(client, method, path, status=200, **kwargs):
+    """A Labor API call through a Flask test client; a 200 is also checked against the published spec (strict mode
+    has checked it against ours)."""
+    response = client.open(LABOR + path, method=method, **kwargs)
+    assert response.status_code == status, response.get_data(as_text=True)
+    if status == 200:
+        assert_published("toast-labor-openapi.yaml", method, LABOR + path, 200, response.json)
+    return response.json
 
 
 class Menu:

@@ -82,14 +82,15 @@ test_restaurants = _property_test("toast-restaurants-v1.yaml")
 test_orders = _property_test("toast-orders-v2.yaml")
 test_menus = _property_test("toast-menus-v2.yaml")
 test_config = _property_test("toast-config-v2.yaml")
+test_labor = _property_test("toast-labor-v1.yaml")
 test_toster = _property_test("toster-v1.yaml")
 test_control = _property_test("sandbox-control-v1.yaml")
 
 
 def test_every_spec_is_covered():
     covered = {"toast-authentication-v1.yaml", "toast-partners-v1.yaml", "toast-restaurants-v1.yaml",
-               "toast-orders-v2.yaml", "toast-menus-v2.yaml", "toast-config-v2.yaml", "toster-v1.yaml",
-               "sandbox-control-v1.yaml"}
+               "toast-orders-v2.yaml", "toast-menus-v2.yaml", "toast-config-v2.yaml", "toast-labor-v1.yaml",
+               "toster-v1.yaml", "sandbox-control-v1.yaml"}
     assert {spec.name for spec in SPECS} == covered
 
 

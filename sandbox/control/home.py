@@ -11,6 +11,7 @@ from sandbox.core.errors import NotFound
 from sandbox.core.observe import CONTENT_TYPE
 from sandbox.core.pipeline import unlocked
 from sandbox.core.scenarios import load_preset, preset_names
+from sandbox.toast.dates import toast_date
 from sandbox.toast.state import toast_state
 
 CONTROL = "/_sandbox"
@@ -100,7 +101,27 @@ def list_connections(ctx):
     return {"connections": connections, "restaurants": restaurants}
 
 
+def list_staff(ctx):
+    """Each restaurant's staff for the console: names, jobs, archived, and who is clocked in now (since when)."""
+    state = toast_state(ctx.world)
+    restaurants = []
+    for restaurant in state.restaurants.values():
+        jobs = state.jobs.get(restaurant.guid, {})
+        now = ctx.world.clock.timestamp()
+        clocked_in = {e.employee_guid: e for e in state.time_entries.get(restaurant.guid, {}).values()
+                      if e.out_at(now) is None and not e.deleted}
+        staff = [{"guid": e.guid, "firstName": e.first_name, "lastName": e.last_name, "chosenName": e.chosen_name,
+                  "jobs": [jobs[g].title for g in e.job_guids if g in jobs], "archived": e.deleted,
+                  "clockedInSince": toast_date(clocked_in[e.guid].in_date) if e.guid in clocked_in else None,
+                  "clockedInAs": jobs[clocked_in[e.guid].job_guid].title if e.guid in clocked_in else None}
+                 for e in state.employees.get(restaurant.guid, {}).values()]
+        restaurants.append({"guid": restaurant.guid, "name": restaurant.name,
+                            "locationName": restaurant.location_name, "staff": staff})
+    return {"restaurants": restaurants}
+
+
 OPERATIONS = {
+    "listStaff": list_staff,
     "getConsoleAsset": console_asset,
     "listConnections": list_connections,
     "getHome": home,

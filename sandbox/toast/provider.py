@@ -6,6 +6,7 @@ from sandbox.core.provider import Provider
 from sandbox.toast import access, errors, ratelimits
 from sandbox.toast.auth import handlers as auth
 from sandbox.toast.config import handlers as config
+from sandbox.toast.labor import handlers as labor
 from sandbox.toast.menus import handlers as menus
 from sandbox.toast.orders import handlers as orders
 from sandbox.toast.partners import handlers as partners
@@ -24,6 +25,7 @@ class ToastProvider(Provider):
         ("toast-orders-v2.yaml", orders.OPERATIONS),
         ("toast-menus-v2.yaml", menus.OPERATIONS),
         ("toast-config-v2.yaml", config.OPERATIONS),
+        ("toast-labor-v1.yaml", labor.OPERATIONS),
     )
 
     def authenticate(self, ctx):

@@ -4,6 +4,7 @@ from sandbox.core.fakes import People
 from sandbox.core.webhooks import subscribe
 from sandbox.toast.auth.models import Client
 from sandbox.toast.catalog.seed import seed_catalogs
+from sandbox.toast.labor.seed import Rota, seed_staff, settle_entries
 from sandbox.toast.orders.seed import seed_orders
 from sandbox.toast.partners.models import Connection
 from sandbox.toast.restaurants.models import ManagementGroup, Restaurant
@@ -13,7 +14,8 @@ _DAY = 86400
 
 
 def seed_toast(world, fixtures, seeded_at):
-    """Fill `world.state['toast']`: groups, restaurants, clients, connections, employees and guests."""
+    """Fill `world.state['toast']`: groups, restaurants, clients, connections, staff and their rota, guests, catalogs
+    and orders."""
     data = fixtures.get("toast", {})
     history = fixtures.get("history", {})
     rng = world.ids.random
@@ -25,10 +27,7 @@ def seed_toast(world, fixtures, seeded_at):
         restaurant = Restaurant.from_fixture(raw, world.ids.guid())
         state.restaurants[restaurant.guid] = restaurant
         state.groups[restaurant.management_group_guid].restaurants.append(restaurant.guid)
-        state.employees[restaurant.guid] = [
-            {"guid": world.ids.guid(), "entityType": "RestaurantUser", **people.person()}
-            for _ in range(history.get("employees", 0))
-        ]
+        seed_staff(world, fixtures.get("labor", {}), state, restaurant, people, seeded_at)
     for group_guid in state.groups:
         state.guests[group_guid] = [
             {"guid": world.ids.guid(), **people.person(), "address1": people.street()}
@@ -49,5 +48,11 @@ def seed_toast(world, fixtures, seeded_at):
         subscribe(world, "toast", raw["url"], [raw["eventCategory"]], raw.get("secret"), seeded_at,
                   raw.get("signing", "body+timestamp"))
     seed_catalogs(world, fixtures, state, seeded_at)
-    seed_orders(world, fixtures, state, seeded_at)
+    rotas = {}
+    for restaurant in state.restaurants.values():
+        rotas[restaurant.guid] = Rota(world, fixtures.get("labor", {}), state, restaurant)
+        rotas[restaurant.guid].write(history.get("days", 0), fixtures.get("labor", {}).get("daysAhead", 0), seeded_at)
+    seed_orders(world, fixtures, state, seeded_at, rotas)
+    for restaurant in state.restaurants.values():
+        settle_entries(state, restaurant)
     world.state["toast"] = state

@@ -12,7 +12,10 @@ class ToastState:
     clients: dict = field(default_factory=dict)       # clientId -> Client
     connections: dict = field(default_factory=dict)   # (clientId, restaurant guid) -> Connection
     tokens: dict = field(default_factory=dict)        # access token -> Token
-    employees: dict = field(default_factory=dict)     # restaurant guid -> [Employee]
+    employees: dict = field(default_factory=dict)     # restaurant guid -> {guid: Employee} (labor and orders)
+    jobs: dict = field(default_factory=dict)          # restaurant guid -> {guid: Job}
+    shifts: dict = field(default_factory=dict)        # restaurant guid -> {guid: Shift}
+    time_entries: dict = field(default_factory=dict)  # restaurant guid -> {guid: TimeEntry}
     guests: dict = field(default_factory=dict)        # management group guid -> [Guest]
     catalogs: dict = field(default_factory=dict)      # restaurant guid -> Catalog
     orders: OrderBook = field(default_factory=OrderBook)

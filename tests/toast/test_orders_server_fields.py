@@ -21,7 +21,7 @@ def _take_out(harbor, **order_extra):
 
 def test_spec_example_response_fields(client, headers, harbor, world):
     order = client.post(ORDERS, json=_take_out(harbor, requiredPrepTime="PT15M"), headers=headers).json
-    first_employee = world.state["toast"].employees[HARBOR_DOWNTOWN][0]["guid"]
+    first_employee = next(iter(world.state["toast"].employees[HARBOR_DOWNTOWN]))
     assert order["server"] == {"guid": first_employee, "entityType": "RestaurantUser", "externalId": None}
     check = order["checks"][0]
     for owner in (order, check, check["payments"][0]):
@@ -94,7 +94,7 @@ def test_number_of_guests_defaults_to_one_as_the_spec_example_response_shows(cli
 def test_server_on_payments_checks_and_prices(client, headers, harbor, world):
     """Payment.server: "The restaurant employee ... associated with the payment"; Check.openedBy; POST /prices
     answers what POST /orders would, server included."""
-    server = {"guid": world.state["toast"].employees[HARBOR_DOWNTOWN][0]["guid"], "entityType": "RestaurantUser",
+    server = {"guid": next(iter(world.state["toast"].employees[HARBOR_DOWNTOWN])), "entityType": "RestaurantUser",
               "externalId": None}
     order = client.post(ORDERS, json=_take_out(harbor), headers=headers).json
     assert order["checks"][0]["payments"][0]["server"] == server and order["checks"][0]["openedBy"] == server

@@ -73,6 +73,28 @@ function renderRestaurants() {
   fill($("restaurant-rows"), rows.length ? rows : [h("tr", {}, h("td", {colspan: 6}, "No restaurant matches."))]);
 }
 
+// ---- staff ---------------------------------------------------------------------------------------------------
+async function loadStaff() {
+  state.staff = (await api("/staff")).restaurants;
+  const pick = $("staff-restaurant");
+  const chosen = pick.value;
+  fill(pick, state.staff.map((r) => h("option", {value: r.guid}, `${r.name} (${r.locationName || r.guid})`)));
+  if (chosen) { pick.value = chosen; }
+  renderStaff();
+}
+
+function renderStaff() {
+  const restaurant = (state.staff || []).find((r) => r.guid === $("staff-restaurant").value);
+  if (!restaurant) { return; }
+  const working = restaurant.staff.filter((e) => e.clockedInSince);
+  $("staff-summary").textContent = `${restaurant.staff.length} employees, ${working.length} clocked in now`;
+  fill($("staff-rows"), restaurant.staff.map((e) => h("tr", {dataset: {employee: e.guid},
+    class: e.archived ? "muted" : null},
+    h("td", {}, `${e.chosenName || e.firstName} ${e.lastName}`), h("td", {}, e.jobs.join(", ")),
+    h("td", {}, e.archived ? "archived" : "—"),
+    h("td", {}, e.clockedInSince ? `${e.clockedInAs} since ${e.clockedInSince.slice(11, 16)} UTC` : "—"))));
+}
+
 // ---- webhooks ------------------------------------------------------------------------------------------------
 async function loadSubscriptions() {
   const subscriptions = await api("/webhooks/subscriptions");

@@ -123,12 +123,13 @@ async function refreshFeed() {
 
 async function loadEverything() {
   state.since = null;
-  await act(() => Promise.all([loadWorlds(), loadCredentials(), loadConnections(), loadSubscriptions(),
+  await act(() => Promise.all([loadWorlds(), loadCredentials(), loadConnections(), loadStaff(), loadSubscriptions(),
     loadPresets(), loadSnapshots(), refreshFeed()]));
 }
 
 const PANEL_LOADERS = {
   credentials: loadCredentials, restaurants: loadConnections, requests: refreshFeed, scenarios: loadPresets,
+  staff: loadStaff,
   webhooks: () => (state.subscription ? showEvents(state.subscription) : loadSubscriptions()),
   world: () => Promise.all([loadWorlds(), loadSnapshots()]),
 };
@@ -152,6 +153,7 @@ function wire() {
   $("world-pick").addEventListener("change", (e) => useWorld(e.target.value));
   $("partner-pick").addEventListener("change", renderRestaurants);
   $("restaurant-search").addEventListener("input", renderRestaurants);
+  $("staff-restaurant").addEventListener("change", renderStaff);
   $("subscription-form").addEventListener("submit", saveSubscription);
   $("subscription-cancel").addEventListener("click", resetSubscriptionForm);
   $("event-status").addEventListener("change", renderEvents);

@@ -24,9 +24,10 @@ class OrderDesk:
         self.catalog = state.catalogs[ctx.restaurant.guid]
         self.now = ctx.world.clock.timestamp()
         self.last_event = None
-        # Orders the API creates are attributed to the restaurant's first employee (judgement: the platform names a
-        # server without saying which).
-        self.api_server = next(iter(state.employees.get(ctx.restaurant.guid, [])), {}).get("guid")
+        # Orders the API creates without a `server` are attributed to the restaurant's first active employee
+        # (judgement: the platform names a server without saying which).
+        self.employees = state.employees.get(ctx.restaurant.guid, {})
+        self.api_server = next((e.guid for e in self.employees.values() if not e.deleted), None)
         config = ctx.sandbox.config
         self.non_card_closed = config.toast_non_card_check_status == "closed"
         self.guest_data = config.toast_guest_data_without_scope
@@ -39,9 +40,9 @@ class OrderDesk:
     def shown(self, view):
         return for_client(view, self.scopes, self.guest_data)
 
-    def builder(self, persist=True):
+    def builder(self, persist=True, server=None):
         return Builder(self.restaurant, self.catalog, self.now, self.world.ids.guid if persist else lambda: None,
-                       server=self.api_server)
+                       server=server or self.api_server)
 
     def find(self, guid):
         if not is_guid(guid):
@@ -91,7 +92,7 @@ class OrderDesk:
 
     def quote(self, body):
         """POST /prices: the priced order with null GUIDs; nothing is stored and no number is used up."""
-        builder = self.builder(persist=False)
+        builder = self.builder(persist=False, server=self._server(body.get("server")))
         order, payments = builder.order(body, None)
         price_order(order, self.catalog)
         for check, raw, field in payments:          # checked like the real thing (references, amounts), not kept
@@ -124,11 +125,20 @@ class OrderDesk:
         """GET /orders/{guid}: the order by GUID or by its externalId."""
         return self.view(external.find_order(self.book, self.restaurant.guid, key))
 
+    def _server(self, reference):
+        """The employee a new order names as its server (an active employee of the restaurant), or the default."""
+        if not reference or not reference.get("guid"):
+            return self.api_server
+        employee = self.employees.get(reference["guid"].lower())
+        if employee is None or employee.deleted:
+            raise BadRequest(errors.SERVER_UNKNOWN.format(guid=reference["guid"]), field="server.guid")
+        return employee.guid
+
     def create(self, body):
         holder = self._taken(external.order_ids(body))
         if holder is not None:
             return self.view(self.book.orders[holder])
-        builder = self.builder()
+        builder = self.builder(server=self._server(body.get("server")))
         order, payments = builder.order(body, None)
         if order.approval_status == "APPROVED":
             order.approval_status = self.ctx.sandbox.config.toast_api_order_approval

@@ -44,3 +44,4 @@ EMAIL_INVALID = ("Customer email must be at most {limit} characters of a-z, A-Z,
 VOID_ALL_REQUIRED = "Voiding an order needs selections.voidAll and payments.voidAll, both true"
 START_TOO_EARLY = "startDate must be after 2015-12-01T00:00:00.000+0000"
 PREP_TIME_INVALID = "requiredPrepTime must be an ISO-8601 duration above zero in steps of five minutes, such as PT15M"
+SERVER_UNKNOWN = "server ({guid}) is not an active employee of this restaurant"

@@ -181,7 +181,8 @@ class Payment:
     refund_date: float = None
     refund_business_date: int = None
     device_id: str = None
-    server_guid: str = None
+    server_guid: str = None            # the employee who took the payment (the order's server)
+    void_user_guid: str = None         # the employee who voided it (None when an API client did)
 
     def status_at(self, captured):
         """AUTHORIZED card payments are captured when the business day closes out (the guide: usually at its end)."""
@@ -203,7 +204,8 @@ class Payment:
             "server": ref(self.server_guid, "RestaurantUser"), "cashDrawer": None,
             "refundStatus": "NONE" if refund is None else ("FULL" if self.refund_amount >= self.amount else "PARTIAL"),
             "refund": refund, "paymentStatus": self.status_at(captured),
-            "voidInfo": {"voidUser": None, "voidApprover": None, "voidDate": toast_date(self.void_date),
+            "voidInfo": {"voidUser": ref(self.void_user_guid, "RestaurantUser"), "voidApprover": None,
+                         "voidDate": toast_date(self.void_date),
                          "voidBusinessDate": self.void_business_date, "voidReason": None}
             if self.void_date is not None else None,
             "houseAccount": None, "otherPayment": ref(self.other_payment_guid, "AlternatePaymentType"),
@@ -332,8 +334,8 @@ class Order:
     def payments(self):
         return [p for c in self.checks for p in c.payments]
 
-    def void(self, when, day):
-        """Void the order with everything on it (the caller re-prices it)."""
+    def void(self, when, day, by=None):
+        """Void the order with everything on it (the caller re-prices it); `by` is the employee who voided it."""
         self.voided, self.void_date, self.void_business_date = True, when, day
         for check in self.checks:
             check.voided, check.void_date, check.void_business_date = True, when, day
@@ -341,6 +343,7 @@ class Order:
                 selection.voided, selection.void_date, selection.void_business_date = True, when, day
             for payment in check.payments:
                 payment.status, payment.void_date, payment.void_business_date = "VOIDED", when, day
+                payment.void_user_guid = by
 
     def to_dict(self, now, non_card_closed=True):
         """The Order as the API returns it (`non_card_closed`: see Check.payment_status)."""

@@ -26,13 +26,13 @@ class HistoryWriter:
     """Writes one restaurant's history into the order book with the world's seeded random source; `history` is the
     fixture's section (its `shares` say how often each path is taken)."""
 
-    def __init__(self, world, state, restaurant, guests, history):
+    def __init__(self, world, state, restaurant, guests, history, rota):
         self.ids = world.ids
         self.rng = world.ids.random
         self.book = state.orders
         self.restaurant = restaurant
         self.catalog = state.catalogs[restaurant.guid]
-        self.staff = [e["guid"] for e in state.employees.get(restaurant.guid, [])]
+        self.rota = rota
         self.guests = guests
         self.shares = history.get("shares", {})
         self.kitchen = [status for status, weight in history.get("kitchen", {}).items() for _ in range(weight)]
@@ -87,6 +87,11 @@ class HistoryWriter:
                          tzinfo=self.zone)
         return local.timestamp()
 
+    def _server(self, opened):
+        """A tipped employee clocked in when the order opened (see Rota.servers)."""
+        pool = self.rota.servers(opened)
+        return self.rng.choice(pool) if pool else None
+
     def _selection_body(self):
         item = self.rng.choice(self.items)
         modifiers = []
@@ -107,7 +112,7 @@ class HistoryWriter:
         day = business_date(promised or opened, self.restaurant)
         order = Order(self.ids.guid(), self.restaurant.guid, dining.guid, dining.behavior, opened, opened, opened, day,
                       closeout(day, self.restaurant), self.book.next_display_number(self.restaurant.guid, day),
-                      source=_SOURCES[dining.behavior], server_guid=self.rng.choice(self.staff) if self.staff else None,
+                      source=_SOURCES[dining.behavior], server_guid=self._server(opened),
                       revenue_center_guid=next(iter(self.catalog.revenue_centers), None),
                       estimated_fulfillment=None if dining.behavior == "DINE_IN" else (promised or opened + 1200),
                       number_of_guests=self.rng.randint(1, 4), promised=promised,
@@ -197,7 +202,7 @@ class HistoryWriter:
         kinds = {p.type for p in order.payments}
         if kinds == {"OTHER"} and self.rng.random() < 0.1:
             voided = paid + 300
-            order.void(voided, business_date(voided, self.restaurant))
+            order.void(voided, business_date(voided, self.restaurant), by=order.server_guid)
             order.modified = voided
             price_order(order, self.catalog)
 
@@ -210,7 +215,7 @@ class HistoryWriter:
                                            delivery_state="PENDING" if still_open else "DELIVERED",
                                            dispatched_date=None if still_open else opened + 1500,
                                            delivered_date=None if still_open else opened + 2700,
-                                           employee_guid=self.rng.choice(self.staff) if self.staff else None,
+                                           employee_guid=self._server(opened),
                                            notes=self.rng.choice(_DELIVERY_NOTES),
                                            # a few kilometres around the restaurant
                                            latitude=round(self.restaurant.latitude + self.rng.uniform(-.03, .03), 6),
@@ -243,12 +248,13 @@ class HistoryWriter:
         return payment
 
 
-def seed_orders(world, fixtures, state, seeded_at):
-    """The history of every restaurant, sized by the fixtures' `history` section."""
+def seed_orders(world, fixtures, state, seeded_at, rotas):
+    """The history of every restaurant, sized by the fixtures' `history` section; servers are taken from the
+    restaurants' rotas (who was clocked in)."""
     history = fixtures.get("history", {})
     for restaurant in state.restaurants.values():
         guests = state.guests.get(restaurant.management_group_guid, [])
-        HistoryWriter(world, state, restaurant, guests, history).write(
+        HistoryWriter(world, state, restaurant, guests, history, rotas[restaurant.guid]).write(
             history.get("days", 0), history.get("ordersPerDay", 0), seeded_at,
             history.get("openOrders", 0) if history.get("days", 0) else 0,
             history.get("scheduledOrders", 0) if history.get("days", 0) else 0)
