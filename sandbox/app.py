@@ -51,12 +51,13 @@ class Sandbox:
         self.started = time.time()
         self.webhooks = Dispatcher(self, {p.name: p.delivery_policy(config) for p in self.providers
                                           if p.delivery_policy(config)})
+        self.exports = portable.Exports(self.providers, self.webhooks.policies)
         try:
             self.store = Store(self._make_world, WorldSettings.from_config(config))
         except ApiError as exc:
             raise ValueError(f"--scenario: {exc.message}") from exc
         if config.world_file:
-            portable.load_file(self.store.get(None), config.world_file)
+            self.exports.load_file(self.store.get(None), config.world_file)
         self.observer = Observer(self, config.log_format)
 
     def world_settings(self, **overrides):

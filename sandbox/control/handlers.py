@@ -7,7 +7,6 @@ from flask import Response
 
 from sandbox.core.clock import parse_instant
 from sandbox.core.errors import BadRequest, NotFound
-from sandbox.core import portable
 from sandbox.core.pipeline import Reply, unlocked
 from sandbox.toast import triggers
 from sandbox.toast.access import reachable_restaurants
@@ -172,12 +171,12 @@ def delete_snapshot(ctx):
 
 @unlocked
 def export_world(ctx):
-    return portable.export_world(ctx.world)
+    return ctx.sandbox.exports.export_world(ctx.world)
 
 
 @unlocked
 def import_world(ctx):
-    portable.import_world(ctx.world, ctx.body)
+    ctx.sandbox.exports.import_world(ctx.world, ctx.body)
     return health(ctx)
 
 

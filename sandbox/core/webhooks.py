@@ -3,6 +3,7 @@
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from sandbox.core.codec import Refused, check_items, check_known, check_mapping
 from sandbox.core.errors import BadRequest, Conflict, NotFound
 from sandbox.core.journal import mask_headers
 
@@ -97,6 +98,29 @@ class WebhookState:
         """Settle a delivery as Success or Failure."""
         delivery.status = status
         self.pending.pop(delivery.guid, None)
+
+
+def check_import(state, where):
+    """An imported delivery log holds what the worker reads: subscriptions and deliveries by guid, a pending set
+    of pending deliveries, statuses it knows."""
+    check_mapping(state.subscriptions, Subscription, f"{where}.subscriptions", key=lambda s: s.guid)
+    check_mapping(state.deliveries, Delivery, f"{where}.deliveries", key=lambda d: d.guid)
+    if not isinstance(state.deliveries, OrderedDict) or not isinstance(state.pending, dict) or state.keep < 1:
+        raise Refused(where, "deliveries must be ordered, pending a set and keep at least 1")
+    check_known(state.pending, state.deliveries, f"{where}.pending", "delivery")
+    for subscription in state.subscriptions.values():
+        if subscription.status not in (ACTIVE, PAUSED, STOPPED) or subscription.signing not in SIGNING_MODES:
+            raise Refused(f"{where}.subscriptions[{subscription.guid!r}]", "unknown status or signing mode")
+        for name in ("events", "errors", "pauses"):
+            check_items(getattr(subscription, name), (str,) if name == "events" else (int, float),
+                        f"{where}.subscriptions[{subscription.guid!r}].{name}")
+    for delivery in state.deliveries.values():
+        here = f"{where}.deliveries[{delivery.guid!r}]"
+        if delivery.status not in STATUSES or (delivery.status == PENDING) != (delivery.guid in state.pending):
+            raise Refused(here, "its status and the pending set disagree")
+        if delivery.status == PENDING and delivery.next_at is None:
+            raise Refused(here, "a pending delivery needs nextAt")
+        check_items(delivery.attempts, Attempt, f"{here}.attempts")
 
 
 def webhook_state(world):
