@@ -259,3 +259,19 @@ def render(view, where):
         return view()
     except (LookupError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise Refused(where, f"cannot be read back: {type(exc).__name__}: {str(exc)[:120]}") from exc
+
+
+def check_shape(value, shape, where, optional=()):
+    """A plain object holds the keys of `shape` (name -> type or types; those in `optional` may be missing or
+    null) with values of those types, and nothing else."""
+    if not isinstance(value, dict):
+        raise Refused(where, "expected an object")
+    extra = sorted(set(value) - set(shape))
+    if extra:
+        raise Refused(f"{where}.{extra[0]}", "is not a key this object has")
+    for name, kind in shape.items():
+        if name in optional and value.get(name) is None:
+            continue
+        item = value.get(name)
+        if name not in value or isinstance(item, bool) != (kind is bool) or not isinstance(item, kind):
+            raise Refused(f"{where}.{name}", f"expected {getattr(kind, '__name__', 'a number')}")
