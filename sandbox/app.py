@@ -83,7 +83,7 @@ class Sandbox:
         return TEMPLATES.get(key, functools.partial(self._build_template, settings, start))
 
     def _build_template(self, settings, seeded_at):
-        fixtures = load_fixtures(settings.fixtures)
+        fixtures = load_fixtures(settings.fixtures, self.config.max_fixture_bytes)
         if settings.history_days is not None:
             fixtures = {**fixtures, "history": {**fixtures.get("history", {}), "days": settings.history_days}}
         seeding = Seeding(settings.seed, {"webhooks": WebhookState(keep=self.config.webhook_log_size)},

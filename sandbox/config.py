@@ -8,6 +8,7 @@ import yaml
 from marshmallow import EXCLUDE, Schema, ValidationError, fields as mf, post_load, validate
 
 from sandbox.core.clock import parse_instant
+from sandbox.core.fixtures import MAX_BYTES as MAX_FIXTURE_BYTES
 from sandbox.core.openapi import load_yaml
 
 
@@ -21,6 +22,11 @@ class Config:
     threads: int = 64
     seed: int = 1
     fixtures: str = "default.yaml"
+    fixtures_dir: str = field(default=None, metadata={
+        "doc": "A folder whose YAML files worlds created through the control API may name as fixtures (besides "
+               "the shipped ones); nothing outside it is read."})
+    max_fixture_bytes: int = field(default=MAX_FIXTURE_BYTES, metadata={
+        "doc": "The largest fixture file read, in bytes; a larger one is refused."})
     history_days: int = None
     start_time: str = None
     frozen: bool = False
@@ -76,6 +82,8 @@ class ConfigSchema(Schema):
     threads = mf.Integer(validate=validate.Range(1, 256))
     seed = mf.Integer()
     fixtures = mf.String()
+    fixtures_dir = mf.String(allow_none=True)
+    max_fixture_bytes = mf.Integer(validate=validate.Range(min=1))
     history_days = mf.Integer(allow_none=True, validate=validate.Range(min=0))
     start_time = mf.String(allow_none=True)
     frozen = mf.Boolean()

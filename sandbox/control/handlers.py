@@ -5,6 +5,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from flask import Response
 
+from sandbox.core import fixtures
 from sandbox.core.clock import parse_instant
 from sandbox.core.errors import BadRequest, NotFound
 from sandbox.core.pipeline import Reply, unlocked
@@ -133,10 +134,12 @@ def create_world(ctx):
             overrides[name] = int(overrides[name])      # JSON Schema counts 2.0 as an integer
     if "scenarios" in overrides:
         overrides["scenarios"] = tuple(overrides["scenarios"])
-    settings = ctx.sandbox.world_settings(**overrides)
     try:
+        if "fixtures" in overrides:
+            overrides["fixtures"] = fixtures.requested(overrides["fixtures"], ctx.sandbox.config)
+        settings = ctx.sandbox.world_settings(**overrides)
         world = ctx.sandbox.store.create(body["name"], settings)
-    except ValueError as exc:      # a fixture file that is missing or not a mapping
+    except ValueError as exc:      # a fixture file that may not be read, is missing or is not a mapping
         raise BadRequest(str(exc), field="fixtures") from exc
     return Reply(_world_view(world), 201)
 
