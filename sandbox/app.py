@@ -20,7 +20,7 @@ from sandbox.core.fixtures import fixture_key, load_fixtures
 from sandbox.core.guard import Guard
 from sandbox.core.ids import IdFactory
 from sandbox.core.observe import Observer
-from sandbox.core.store import Store, World, WorldSettings
+from sandbox.core.store import SnapshotBudget, Store, World, WorldSettings
 from sandbox.core.templates import TEMPLATES, Data, Template
 from sandbox.core.webhooks import WebhookState
 from sandbox.toast.provider import ToastProvider
@@ -52,8 +52,9 @@ class Sandbox:
         self.webhooks = Dispatcher(self, {p.name: p.delivery_policy(config) for p in self.providers
                                           if p.delivery_policy(config)})
         self.exports = portable.Exports(self.providers, self.webhooks.policies)
+        self.snapshot_budget = SnapshotBudget(config.snapshot_bytes_per_world, config.snapshot_bytes_total)
         try:
-            self.store = Store(self._make_world, WorldSettings.from_config(config))
+            self.store = Store(self._make_world, WorldSettings.from_config(config), config.max_worlds)
         except ApiError as exc:
             raise ValueError(f"--scenario: {exc.message}") from exc
         if config.world_file:
@@ -71,7 +72,7 @@ class Sandbox:
         return settings
 
     def _make_world(self, name, settings):
-        world = World(name, settings, self.template(settings), self.config)
+        world = World(name, settings, self.template(settings), self.config, self.snapshot_budget)
         self.webhooks.watch(world)
         return world
 

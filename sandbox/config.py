@@ -35,6 +35,12 @@ class Config:
     max_import_bytes: int = 256 * 1024 * 1024
     body_timeout: float = 10.0
     snapshot_limit: int = 100
+    snapshot_bytes_per_world: int = field(default=64 * 1024 * 1024, metadata={
+        "doc": "The bytes one world's snapshots may hold; a snapshot past it is a 409 (delete one first)."})
+    snapshot_bytes_total: int = field(default=512 * 1024 * 1024, metadata={
+        "doc": "The bytes the snapshots of every world may hold together; a snapshot past it is a 409."})
+    max_worlds: int = field(default=200, metadata={
+        "doc": "The most worlds one process holds; creating one more is a 409 (delete one first)."})
     world_file: str = None
     token_lifetime: int = 86400
     connection_delay: int = 0
@@ -92,6 +98,9 @@ class ConfigSchema(Schema):
     max_import_bytes = mf.Integer(validate=validate.Range(min=1))
     body_timeout = mf.Float(validate=validate.Range(min=0.1, max=3600))
     snapshot_limit = mf.Integer(allow_none=True, validate=validate.Range(min=1))
+    snapshot_bytes_per_world = mf.Integer(validate=validate.Range(min=1))
+    snapshot_bytes_total = mf.Integer(validate=validate.Range(min=1))
+    max_worlds = mf.Integer(allow_none=True, validate=validate.Range(min=1))
     world_file = mf.String(allow_none=True)
     token_lifetime = mf.Integer(validate=validate.Range(min=61))
     connection_delay = mf.Integer(validate=validate.Range(min=0))

@@ -162,8 +162,7 @@ def take_snapshot(ctx):
 
 @unlocked
 def restore_snapshot(ctx):
-    ctx.world.restore(ctx.params["snapshotId"])
-    return ctx.world.find_snapshot(ctx.params["snapshotId"]).to_dict(ctx.world.name)
+    return ctx.world.restore(ctx.params["snapshotId"]).to_dict(ctx.world.name)
 
 
 @unlocked

@@ -11,6 +11,8 @@ SUCCESS, PENDING, NOT_SENT, FAILURE = "Success", "Pending", "Not sent", "Failure
 STATUSES = (SUCCESS, PENDING, NOT_SENT, FAILURE)
 ACTIVE, PAUSED, STOPPED = "active", "paused", "stopped"
 SIGNING_MODES = ("body+timestamp", "body")
+MAX_SUBSCRIPTIONS = 500     # in one world
+TOO_MANY_SUBSCRIPTIONS = "A world holds at most {limit} webhook subscriptions; delete some first"
 
 
 @dataclass
@@ -131,6 +133,8 @@ def subscribe(world, provider, url, events, secret, now, signing="body+timestamp
     """A new active subscription; `secret` None gets a generated one."""
     if signing not in SIGNING_MODES:
         raise BadRequest(f"signing must be one of {', '.join(SIGNING_MODES)}", field="signing")
+    if len(webhook_state(world).subscriptions) >= MAX_SUBSCRIPTIONS:
+        raise Conflict(TOO_MANY_SUBSCRIPTIONS.format(limit=MAX_SUBSCRIPTIONS))
     subscription = Subscription(world.ids.guid(), provider, url, secret or world.ids.token(40), list(events), now,
                                 signing)
     webhook_state(world).subscriptions[subscription.guid] = subscription
@@ -176,18 +180,21 @@ def replay(world, guid, now, copies=1):
 
 
 def evict(state):
-    """Drop the oldest finished entries (delivered, or with nobody to send to) beyond `state.keep`; pending and
-    failed deliveries always stay."""
+    """Keep the log within `state.keep` entries: the oldest finished ones (delivered, failed, or with nobody to
+    send to) go first; when only pending deliveries are left, the oldest of them are given up too."""
     deliveries = state.deliveries
     surplus = len(deliveries) - state.keep
     if surplus <= 0:
         return
     doomed = []
     for guid, delivery in deliveries.items():       # oldest first; stop at the first `surplus` finished ones
-        if delivery.status in (SUCCESS, NOT_SENT):
+        if delivery.status != PENDING:
             doomed.append(guid)
             if len(doomed) == surplus:
                 break
+    for guid in list(state.pending)[:surplus - len(doomed)]:
+        doomed.append(guid)
+        state.pending.pop(guid, None)
     for guid in doomed:
         del deliveries[guid]
 
