@@ -65,6 +65,15 @@ class Config:
     allowed_hosts: tuple = field(default_factory=tuple)
     webhook_hosts: tuple = field(default_factory=tuple)
     webhook_any_host: bool = False
+    webhook_self: bool = field(default=False, metadata={
+        "doc": "Let webhooks target the sandbox's own listening port (any address of this machine); off, such "
+               "subscriptions are a 400 and such deliveries fail."})
+    webhook_deadline: float = field(default=10.0, metadata={
+        "doc": "Seconds one delivery attempt may take in all (connect, send, and read the answer); past it the "
+               "attempt fails as a timeout."})
+    webhook_answer_bytes: int = field(default=64 * 1024, metadata={
+        "doc": "Bytes of a receiver's answer read per attempt; the rest is not read (the log keeps 2,048 "
+               "characters)."})
     quiet: bool = False
     log_format: str = "text"
     tls: bool = False
@@ -125,6 +134,9 @@ class ConfigSchema(Schema):
     allowed_hosts = mf.List(mf.String())
     webhook_hosts = mf.List(mf.String())
     webhook_any_host = mf.Boolean()
+    webhook_self = mf.Boolean()
+    webhook_deadline = mf.Float(validate=validate.Range(min=0.1, max=600))
+    webhook_answer_bytes = mf.Integer(validate=validate.Range(min=1))
     quiet = mf.Boolean()
     log_format = mf.String(validate=validate.OneOf(["text", "json"]))
     tls = mf.Boolean()
