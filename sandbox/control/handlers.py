@@ -22,9 +22,20 @@ def _version():
         return "0+source"
 
 
+# The console runs only its own files, talks only to its own origin, and no other page may frame it (a framed
+# console would let another site's clicks reset a world).
+CONSOLE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
 def console(ctx):
     page = resources.files("sandbox").joinpath("control", "static", "console.html").read_bytes()
-    return Response(page, content_type="text/html; charset=utf-8")
+    return Response(page, content_type="text/html; charset=utf-8", headers=CONSOLE_HEADERS)
 
 
 @unlocked
