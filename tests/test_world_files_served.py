@@ -44,6 +44,8 @@ def _prepared_export(base):
         assert response.status_code == 201, response.text
     for event in ("order_updated", "order.created"):
         requests.post(f"{base}/_sandbox/trigger", json={"event": event}, headers=world, timeout=10)
+    # Sent once now: on the frozen clock their retries are never due, so no worker changes an imported world.
+    requests.post(f"{base}/_sandbox/webhooks/flush", headers=world, timeout=30)
     return requests.get(f"{base}/_sandbox/export", headers=world, timeout=30).json()
 
 
