@@ -10,14 +10,16 @@ from sandbox.core.errors import BadRequest, PayloadTooLarge
 from sandbox.core.openapi import field_path
 
 MAX_DEPTH = 64
-# Every number a body may hold, in magnitude: amounts, quantities and counts are far below it, and any arithmetic
-# on it (Decimal's 28 digits, cents, totals of many lines) stays exact.
+# The numbers a body may hold, in magnitude: a fraction (amounts, quantities) up to 10^15, where cents are still
+# exact; a whole number up to the int64 the specs declare (seeds). Any arithmetic on them stays within Decimal's
+# 28 digits, so pricing never meets a number it cannot hold.
 MAX_NUMBER = 10 ** 15
+MAX_INTEGER = 2 ** 63 - 1
 TOO_LARGE = "Request body is larger than {limit} bytes"
 NOT_JSON = "The request body is not valid JSON: {reason}"
 TOO_DEEP = "The request body nests arrays and objects deeper than {depth} levels"
-NUMBER_OUT_OF_RANGE = ("{field}: {value} is out of range: numbers in a request body are at most {limit:.0e} in "
-                       "magnitude (the sandbox's maximum)")
+NUMBER_OUT_OF_RANGE = ("{field}: {value} is out of range: numbers in a request body are at most 1e+15 in magnitude "
+                       "(whole numbers up to 2^63-1), the sandbox's maximum")
 NOT_A_NUMBER = "{field}: {value} is not a JSON number (NaN and Infinity are not JSON)"
 LONE_SURROGATE = "{field}: contains a lone UTF-16 surrogate escape, which is not a Unicode character"
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -83,10 +85,10 @@ class _Numbers:
 
     def int(self, text):
         # Compared as text first: int() of a 5,000-digit literal costs more than the whole request.
-        if len(text.lstrip("-")) > 16:
+        if len(text.lstrip("-")) > 19:
             return self._refuse(text)
         number = int(text)
-        return number if -MAX_NUMBER <= number <= MAX_NUMBER else self._refuse(text)
+        return number if -MAX_INTEGER <= number <= MAX_INTEGER else self._refuse(text)
 
     def constant(self, text):
         self.refused = True
@@ -120,7 +122,7 @@ def _check_tree(value):
             _check_text(node, path)
         elif isinstance(node, _Refused):
             field = field_path(path) or "body"
-            raise BadRequest(node.message.format(field=field, value=node.text, limit=MAX_NUMBER), field=field)
+            raise BadRequest(node.message.format(field=field, value=node.text), field=field)
 
 
 def _check_text(text, path):

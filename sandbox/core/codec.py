@@ -1,9 +1,4 @@
-"""The JSON encoding of a world's data, decoded only through a registry of the sandbox's own data types.
-
-Plain JSON plus a few tagged objects: `$type` (one of the registered dataclasses, by its registered name),
-`$decimal`, `$tuple`, `$set`, `$sorted`, `$items` and `$ordered` (dicts whose keys are not plain strings or whose
-order matters). Decoding never imports anything: a name that is not registered is refused. Every value is checked
-as it is built: a field's declared type, finite numbers within bounds, text that is Unicode."""
+"""A world's data as JSON, decoded only through a registry of the sandbox's own types and checked as it is built."""
 
 import dataclasses
 import math

@@ -1,5 +1,4 @@
-"""World fixtures: the shipped YAML files, a file the operator names at start, or one from the operator's fixtures
-folder; each version of a file is parsed once, and only regular files of bounded size are read."""
+"""World fixtures: shipped files, the operator's own file or folder; regular files of bounded size, parsed once."""
 
 import functools
 import os

@@ -28,9 +28,10 @@ TOKEN_MISSING = f"This sandbox requires its admin token: send {TOKEN_HEADER} (or
 HOST_REFUSED = ("Host {host!r} is not served here: use localhost or an IP address, or add the name to the "
                 "allowed_hosts setting")
 HOST_MALFORMED = "The Host header {host!r} is not a host name or address with an optional port"
-# A name (letters, digits, hyphens, underscores as container names have them, dots), an IPv4 address or a bracketed IPv6 address, then at most a port.
-_HOST = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?"
-                   r"|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{1,5}))?")
+# A name (letters, digits, hyphens, dots, and underscores as container names have them) or an IPv4 address, or a
+# bracketed IPv6 address; then at most a port.
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
+_HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{{1,5}}))?")
 CROSS_SITE = "Cross-site requests may not change the sandbox: call the control API from its own origin or a tool"
 
 

@@ -1,5 +1,4 @@
-"""What a world export holds of Toast: the data types decoded through the registry, and the checks that an
-imported Toast state is one its APIs can read (collections of the right types, indexes that point at orders)."""
+"""Toast's part of a world export: its registered data types and the checks an imported ToastState must pass."""
 
 from sortedcontainers import SortedList
 

@@ -1,5 +1,4 @@
-"""What a world export holds of Toster: its data types, and the checks that an imported Toster state is one its
-API can read (each collection of its type, and every entity rendered once as the API would)."""
+"""Toster's part of a world export: its registered data types and the checks an imported TosterState must pass."""
 
 from sandbox.core.codec import Refused, check_items, check_mapping, check_shape, render
 from sandbox.toster import fleet, orders, people, state as model
