@@ -3,6 +3,7 @@ surrogates."""
 
 import json
 import re
+from urllib.parse import parse_qsl
 
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
@@ -17,6 +18,7 @@ MAX_NUMBER = 10 ** 15
 MAX_INTEGER = 2 ** 63 - 1
 TOO_LARGE = "Request body is larger than {limit} bytes"
 NOT_JSON = "The request body is not valid JSON: {reason}"
+NOT_FORM = "The request body is not a valid form: {reason}"
 TOO_DEEP = "The request body nests arrays and objects deeper than {depth} levels"
 NUMBER_OUT_OF_RANGE = ("{field}: {value} is out of range: numbers in a request body are at most 1e+15 in magnitude "
                        "(whole numbers up to 2^63-1), the sandbox's maximum")
@@ -54,6 +56,15 @@ def _more_input(stream):
         return bool(stream and stream.read(1))
     except (OSError, ValueError):
         return False
+
+
+def parse_form(raw):
+    """Parse an `application/x-www-form-urlencoded` body into a dict (the last of repeated names wins); 400 for
+    bytes that are not UTF-8."""
+    try:
+        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadRequest(NOT_FORM.format(reason=exc)) from exc
 
 
 def parse_json(raw):

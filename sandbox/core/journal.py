@@ -6,14 +6,18 @@ import json
 import re
 import threading
 from collections import deque
+from urllib.parse import unquote_plus
 
 BODY_KEPT = 4096        # bytes of each body the journal keeps
 # Entry ids increase across every world of the process, so entries of several worlds merge in order.
 _ENTRY_IDS = itertools.count(1)
-_SECRET_NAMES = frozenset({"clientSecret", "accessToken", "secret", "refreshToken", "idToken", "key"})
+_SECRET_NAMES = frozenset({"clientSecret", "accessToken", "secret", "refreshToken", "idToken", "key",
+                           "client_secret", "access_token"})
 # A JSON string (escapes included), a colon, then a string value, complete or cut off where the kept text ends.
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _PAIR = re.compile(r"(" + _STRING + r")(\s*:\s*)(" + _STRING + r'|"(?:[^"\\]|\\.)*\\?\Z)')
+# A field of a form body (the legacy login's `client_secret=...`), its name compared once percent-decoded.
+_FORM_FIELD = re.compile(r"((?:^|&)([^=&]*)=)([^&]*)")
 _SECRET_HEADERS = {"authorization", "x-toster-signature", "toast-signature", "x-sandbox-token"}
 # Masking happens when an entry is first read; this lock makes that happen once.
 _MASKING = threading.Lock()
@@ -51,9 +55,12 @@ def mask_body(raw):
         raw = raw.encode()
     text = (raw or b"")[:BODY_KEPT].decode("utf-8", errors="replace")
     # Every secret name ends in one of these, or hides behind an escape; most bodies have none.
-    if 'ecret"' not in text and 'Token"' not in text and '"key"' not in text and "\\" not in text:
+    if ('ecret"' not in text and 'oken"' not in text and '"key"' not in text and "\\" not in text
+            and "=" not in text):
         return text
-    return _PAIR.sub(_masked_pair, text)
+    if text.lstrip().startswith(("{", "[")):
+        return _PAIR.sub(_masked_pair, text)
+    return _FORM_FIELD.sub(_masked_field, text)
 
 
 def _masked_pair(found):
@@ -69,6 +76,12 @@ def _masked_pair(found):
     except ValueError:          # cut off where the kept text ends
         return f'{key}{colon}"****'
     return key + colon + json.dumps(mask(secret) if isinstance(secret, str) else "****")
+
+
+def _masked_field(found):
+    if unquote_plus(found[2]) not in _SECRET_NAMES:
+        return found[0]
+    return found[1] + mask(unquote_plus(found[3]))
 
 
 class Entry:
