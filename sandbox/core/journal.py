@@ -58,9 +58,9 @@ def mask_body(raw):
     if ('ecret"' not in text and 'oken"' not in text and '"key"' not in text and "\\" not in text
             and "=" not in text):
         return text
-    if text.lstrip().startswith(("{", "[")):
+    if '"' in text:
         return _PAIR.sub(_masked_pair, text)
-    return _FORM_FIELD.sub(_masked_field, text)
+    return _FORM_FIELD.sub(_masked_field, text)         # a form body quotes nothing
 
 
 def _masked_pair(found):
