@@ -5,7 +5,7 @@ from sortedcontainers import SortedList
 from sandbox.core.codec import Refused, check_items, check_known, check_mapping, render
 from sandbox.toast.auth.models import Client, Token
 from sandbox.toast.catalog import models as catalog
-from sandbox.toast.orders import models as orders
+from sandbox.toast.orders import guests, models as orders
 from sandbox.toast.orders.book import OrderBook
 from sandbox.toast.partners.models import Connection
 from sandbox.toast.restaurants.models import ManagementGroup, Restaurant
@@ -16,7 +16,7 @@ TYPES = (ToastState, OrderBook, ManagementGroup, Restaurant, Client, Token, Conn
          catalog.Table, catalog.Discount, catalog.ServiceCharge, catalog.ModifierOption, catalog.ModifierGroup,
          catalog.MenuItem, catalog.MenuGroup, catalog.Menu, catalog.Catalog,
          orders.AppliedTax, orders.AppliedDiscount, orders.Selection, orders.AppliedServiceCharge, orders.Payment,
-         orders.Customer, orders.DeliveryInfo, orders.Check, orders.Order)
+         orders.Customer, orders.DeliveryInfo, orders.Check, orders.Order, guests.CurbsidePickup, guests.Loyalty)
 
 # Catalog collections by GUID, and the type each holds.
 _CATALOG = {"tax_rates": catalog.TaxRate, "dining_options": catalog.DiningOption,
