@@ -22,7 +22,7 @@ from sandbox.core.guard import Guard
 from sandbox.core.ids import IdFactory
 from sandbox.core.observe import Observer
 from sandbox.core.persist import StateDir
-from sandbox.core.store import Store, World, WorldSettings
+from sandbox.core.store import SnapshotBudget, Store, World, WorldSettings
 from sandbox.core.templates import TEMPLATES, Data, Template
 from sandbox.core.webhooks import WebhookState
 from sandbox.core.world_paths import WorldPaths
@@ -54,12 +54,14 @@ class Sandbox:
         self.started = time.time()
         self.webhooks = Dispatcher(self, {p.name: p.delivery_policy(config) for p in self.providers
                                           if p.delivery_policy(config)})
+        self.exports = portable.Exports(self.providers, self.webhooks.policies)
+        self.snapshot_budget = SnapshotBudget(config.snapshot_bytes_per_world, config.snapshot_bytes_total)
         try:
-            self.store = Store(self._make_world, WorldSettings.from_config(config))
+            self.store = Store(self._make_world, WorldSettings.from_config(config), config.max_worlds)
         except ApiError as exc:
             raise ValueError(f"--scenario: {exc.message}") from exc
         if config.world_file:
-            portable.load_file(self.store.get(None), config.world_file)
+            self.exports.load_file(self.store.get(None), config.world_file)
         self.observer = Observer(self, config.log_format)
         self.state_dir = StateDir(self, config.state_dir, config.state_interval, package_version()) \
             if config.state_dir else None
@@ -94,7 +96,7 @@ class Sandbox:
         return settings
 
     def _make_world(self, name, settings):
-        world = World(name, settings, self.template(settings), self.config)
+        world = World(name, settings, self.template(settings), self.config, self.snapshot_budget)
         self.webhooks.watch(world)
         return world
 
@@ -106,7 +108,7 @@ class Sandbox:
         return TEMPLATES.get(key, functools.partial(self._build_template, settings, start))
 
     def _build_template(self, settings, seeded_at):
-        fixtures = load_fixtures(settings.fixtures)
+        fixtures = load_fixtures(settings.fixtures, self.config.max_fixture_bytes)
         if settings.history_days is not None:
             fixtures = {**fixtures, "history": {**fixtures.get("history", {}), "days": settings.history_days}}
         seeding = Seeding(settings.seed, {"webhooks": WebhookState(keep=self.config.webhook_log_size)},

@@ -99,6 +99,8 @@ def _add_serve(commands):
     serve.add_argument("--key", dest="tls_key", help="the private key of --cert (PEM)")
     serve.add_argument("--world-file", dest="world_file",
                        help="start the default world from a file saved with `pos-sandbox snapshot save`")
+    serve.add_argument("--fixtures-dir", dest="fixtures_dir",
+                       help="a folder of fixture files that worlds created through the control API may name")
     serve.add_argument("--admin-token", dest="admin_token",
                        help="require this token on every control API call and the console (set it when exposed)")
     serve.add_argument("--allowed-host", dest="allowed_hosts", action="append",
@@ -233,8 +235,9 @@ def _health(args):
 
 def _overrides(args):
     keys = ("host", "port", "threads", "strict", "frozen", "seed", "fixtures", "start_time", "history_days", "config",
-            "scenarios", "log_format", "tls", "tls_dir", "tls_cert", "tls_key", "world_file", "admin_token",
-            "allowed_hosts", "webhook_hosts", "webhook_any_host", "quiet", "shards", "state_dir", "state_interval")
+            "scenarios", "log_format", "tls", "tls_dir", "tls_cert", "tls_key", "world_file", "fixtures_dir",
+            "admin_token", "allowed_hosts", "webhook_hosts", "webhook_any_host", "quiet", "shards", "state_dir",
+            "state_interval")
     return {key: getattr(args, key, None) for key in keys}
 
 

@@ -8,6 +8,7 @@ import yaml
 from marshmallow import EXCLUDE, Schema, ValidationError, fields as mf, post_load, validate
 
 from sandbox.core.clock import parse_instant
+from sandbox.core.fixtures import MAX_BYTES as MAX_FIXTURE_BYTES
 from sandbox.core.openapi import load_yaml
 
 
@@ -21,6 +22,11 @@ class Config:
     threads: int = 64
     seed: int = 1
     fixtures: str = "default.yaml"
+    fixtures_dir: str = field(default=None, metadata={
+        "doc": "A folder whose YAML files worlds created through the control API may name as fixtures (besides "
+               "the shipped ones); nothing outside it is read."})
+    max_fixture_bytes: int = field(default=MAX_FIXTURE_BYTES, metadata={
+        "doc": "The largest fixture file read, in bytes; a larger one is refused."})
     history_days: int = None
     start_time: str = None
     frozen: bool = False
@@ -29,6 +35,12 @@ class Config:
     max_import_bytes: int = 256 * 1024 * 1024
     body_timeout: float = 10.0
     snapshot_limit: int = 100
+    snapshot_bytes_per_world: int = field(default=64 * 1024 * 1024, metadata={
+        "doc": "The bytes one world's snapshots may hold; a snapshot past it is a 409 (delete one first)."})
+    snapshot_bytes_total: int = field(default=512 * 1024 * 1024, metadata={
+        "doc": "The bytes the snapshots of every world may hold together; a snapshot past it is a 409."})
+    max_worlds: int = field(default=200, metadata={
+        "doc": "The most worlds one process holds; creating one more is a 409 (delete one first)."})
     world_file: str = None
     token_lifetime: int = 86400
     connection_delay: int = 0
@@ -67,6 +79,15 @@ class Config:
     allowed_hosts: tuple = field(default_factory=tuple)
     webhook_hosts: tuple = field(default_factory=tuple)
     webhook_any_host: bool = False
+    webhook_self: bool = field(default=False, metadata={
+        "doc": "Let webhooks target the sandbox's own listening port (any address of this machine); off, such "
+               "subscriptions are a 400 and such deliveries fail."})
+    webhook_deadline: float = field(default=10.0, metadata={
+        "doc": "Seconds one delivery attempt may take in all (connect, send, and read the answer); past it the "
+               "attempt fails as a timeout."})
+    webhook_answer_bytes: int = field(default=64 * 1024, metadata={
+        "doc": "Bytes of a receiver's answer read per attempt; the rest is not read (the log keeps 2,048 "
+               "characters)."})
     quiet: bool = False
     log_format: str = "text"
     tls: bool = False
@@ -100,6 +121,8 @@ class ConfigSchema(Schema):
     threads = mf.Integer(validate=validate.Range(1, 256))
     seed = mf.Integer()
     fixtures = mf.String()
+    fixtures_dir = mf.String(allow_none=True)
+    max_fixture_bytes = mf.Integer(validate=validate.Range(min=1))
     history_days = mf.Integer(allow_none=True, validate=validate.Range(min=0))
     start_time = mf.String(allow_none=True)
     frozen = mf.Boolean()
@@ -108,6 +131,9 @@ class ConfigSchema(Schema):
     max_import_bytes = mf.Integer(validate=validate.Range(min=1))
     body_timeout = mf.Float(validate=validate.Range(min=0.1, max=3600))
     snapshot_limit = mf.Integer(allow_none=True, validate=validate.Range(min=1))
+    snapshot_bytes_per_world = mf.Integer(validate=validate.Range(min=1))
+    snapshot_bytes_total = mf.Integer(validate=validate.Range(min=1))
+    max_worlds = mf.Integer(allow_none=True, validate=validate.Range(min=1))
     world_file = mf.String(allow_none=True)
     token_lifetime = mf.Integer(validate=validate.Range(min=61))
     connection_delay = mf.Integer(validate=validate.Range(min=0))
@@ -137,6 +163,9 @@ class ConfigSchema(Schema):
     allowed_hosts = mf.List(mf.String())
     webhook_hosts = mf.List(mf.String())
     webhook_any_host = mf.Boolean()
+    webhook_self = mf.Boolean()
+    webhook_deadline = mf.Float(validate=validate.Range(min=0.1, max=600))
+    webhook_answer_bytes = mf.Integer(validate=validate.Range(min=1))
     quiet = mf.Boolean()
     log_format = mf.String(validate=validate.OneOf(["text", "json"]))
     tls = mf.Boolean()

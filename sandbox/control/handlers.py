@@ -5,10 +5,10 @@ from importlib.metadata import PackageNotFoundError, version
 
 from flask import Response
 
+from sandbox.core import fixtures
 from sandbox.core.clock import parse_instant
 from sandbox.core.errors import BadRequest, NotFound
 from sandbox.control import shards
-from sandbox.core import portable
 from sandbox.core.pipeline import Reply, elsewhere, unlocked
 from sandbox.core.shards import holds
 from sandbox.core.world_paths import base_url
@@ -25,11 +25,22 @@ def _version():
         return "0+source"
 
 
+# The console runs only its own files, talks only to its own origin, and no other page may frame it (a framed
+# console would let another site's clicks reset a world).
+CONSOLE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
 def console(ctx):
     page = resources.files("sandbox").joinpath("control", "static", "console.html").read_bytes()
     # Under a world's base URL, the page's own files come from there too (through a proxy, the world's shard).
     page = page.replace(b'"/_sandbox/', f'"{ctx.request.script_root}/_sandbox/'.encode())
-    return Response(page, content_type="text/html; charset=utf-8")
+    return Response(page, content_type="text/html; charset=utf-8", headers=CONSOLE_HEADERS)
 
 
 @unlocked
@@ -145,11 +156,13 @@ def create_world(ctx):
             overrides[name] = int(overrides[name])      # JSON Schema counts 2.0 as an integer
     if "scenarios" in overrides:
         overrides["scenarios"] = tuple(overrides["scenarios"])
-    settings = ctx.sandbox.world_settings(**overrides)
     shards.check_owner(ctx.sandbox, body["name"])
     try:
+        if "fixtures" in overrides:
+            overrides["fixtures"] = fixtures.requested(overrides["fixtures"], ctx.sandbox.config)
+        settings = ctx.sandbox.world_settings(**overrides)
         world = ctx.sandbox.store.create(body["name"], settings)
-    except ValueError as exc:      # a fixture file that is missing or not a mapping
+    except ValueError as exc:      # a fixture file that may not be read, is missing or is not a mapping
         raise BadRequest(str(exc), field="fixtures") from exc
     return Reply(_world_view(ctx, world), 201)
 
@@ -173,8 +186,7 @@ def take_snapshot(ctx):
 
 @unlocked
 def restore_snapshot(ctx):
-    ctx.world.restore(ctx.params["snapshotId"])
-    return ctx.world.find_snapshot(ctx.params["snapshotId"]).to_dict(ctx.world.name)
+    return ctx.world.restore(ctx.params["snapshotId"]).to_dict(ctx.world.name)
 
 
 @unlocked
@@ -185,12 +197,12 @@ def delete_snapshot(ctx):
 
 @unlocked
 def export_world(ctx):
-    return portable.export_world(ctx.world)
+    return ctx.sandbox.exports.export_world(ctx.world)
 
 
 @unlocked
 def import_world(ctx):
-    portable.import_world(ctx.world, ctx.body)
+    ctx.sandbox.exports.import_world(ctx.world, ctx.body)
     return health(ctx)
 
 

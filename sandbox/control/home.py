@@ -6,6 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 from flask import Response
 
 from sandbox.control import shards
+from sandbox.control.handlers import CONSOLE_HEADERS
 from sandbox.core import webhooks
 from sandbox.core.errors import NotFound
 from sandbox.core.observe import CONTENT_TYPE
@@ -89,7 +90,7 @@ def console_asset(ctx):
     if name not in CONSOLE_ASSETS:
         raise NotFound(f"No console file {name}")
     data = resources.files("sandbox").joinpath("control", "static", name).read_bytes()
-    return Response(data, content_type=CONSOLE_ASSETS[name])
+    return Response(data, content_type=CONSOLE_ASSETS[name], headers=CONSOLE_HEADERS)
 
 
 def list_connections(ctx):

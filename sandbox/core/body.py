@@ -1,4 +1,5 @@
-"""Reading request bodies safely: a hard size limit (chunked too), bounded nesting and no lone surrogates."""
+"""Reading request bodies safely: a hard size limit (chunked too), bounded nesting, bounded numbers and no lone
+surrogates."""
 
 import json
 import re
@@ -10,10 +11,18 @@ from sandbox.core.errors import BadRequest, PayloadTooLarge
 from sandbox.core.openapi import field_path
 
 MAX_DEPTH = 64
+# The numbers a body may hold, in magnitude: a fraction (amounts, quantities) up to 10^15, where cents are still
+# exact; a whole number up to the int64 the specs declare (seeds). Any arithmetic on them stays within Decimal's
+# 28 digits, so pricing never meets a number it cannot hold.
+MAX_NUMBER = 10 ** 15
+MAX_INTEGER = 2 ** 63 - 1
 TOO_LARGE = "Request body is larger than {limit} bytes"
 NOT_JSON = "The request body is not valid JSON: {reason}"
 NOT_FORM = "The request body is not a valid form: {reason}"
 TOO_DEEP = "The request body nests arrays and objects deeper than {depth} levels"
+NUMBER_OUT_OF_RANGE = ("{field}: {value} is out of range: numbers in a request body are at most 1e+15 in magnitude "
+                       "(whole numbers up to 2^63-1), the sandbox's maximum")
+NOT_A_NUMBER = "{field}: {value} is not a JSON number (NaN and Infinity are not JSON)"
 LONE_SURROGATE = "{field}: contains a lone UTF-16 surrogate escape, which is not a Unicode character"
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -61,16 +70,50 @@ def parse_form(raw):
 def parse_json(raw):
     """Parse a JSON body; 400 for malformed text, nesting deeper than MAX_DEPTH or lone surrogates (which no
     strict JSON parser would take back when the sandbox echoes them)."""
+    numbers = _Numbers()
     try:
-        value = json.loads(raw)
+        value = json.loads(raw, parse_float=numbers.float, parse_int=numbers.int, parse_constant=numbers.constant)
     except RecursionError as exc:
         raise BadRequest(TOO_DEEP.format(depth=MAX_DEPTH)) from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(NOT_JSON.format(reason=exc)) from exc
     may_nest = raw.count(b"[") + raw.count(b"{") > MAX_DEPTH
-    if may_nest or _SURROGATE_ESCAPE.search(raw):
+    if may_nest or numbers.refused or _SURROGATE_ESCAPE.search(raw):
         _check_tree(value)
     return value
+
+
+class _Numbers:
+    """json.loads hooks: numbers are bounded before anything computes with them. An out-of-range number parses
+    as a marker, and the walk of the tree then names its field."""
+
+    def __init__(self):
+        self.refused = False
+
+    def float(self, text):
+        number = float(text)
+        return number if -MAX_NUMBER <= number <= MAX_NUMBER else self._refuse(text)
+
+    def int(self, text):
+        # Compared as text first: int() of a 5,000-digit literal costs more than the whole request.
+        if len(text.lstrip("-")) > 19:
+            return self._refuse(text)
+        number = int(text)
+        return number if -MAX_INTEGER <= number <= MAX_INTEGER else self._refuse(text)
+
+    def constant(self, text):
+        self.refused = True
+        return _Refused(text, NOT_A_NUMBER)
+
+    def _refuse(self, text):
+        self.refused = True
+        return _Refused(text[:40], NUMBER_OUT_OF_RANGE)
+
+
+class _Refused:
+    def __init__(self, text, message):
+        self.text = text
+        self.message = message
 
 
 def _check_tree(value):
@@ -88,6 +131,9 @@ def _check_tree(value):
             pending.extend((child, path + [index], depth + 1) for index, child in enumerate(node))
         elif isinstance(node, str):
             _check_text(node, path)
+        elif isinstance(node, _Refused):
+            field = field_path(path) or "body"
+            raise BadRequest(node.message.format(field=field, value=node.text), field=field)
 
 
 def _check_text(text, path):

@@ -15,6 +15,8 @@ from sandbox.core.webhooks import ACTIVE, FAILURE, PAUSED, PENDING, STOPPED, SUC
 
 log = logging.getLogger("sandbox.webhooks")
 RESPONSE_KEPT = 2048
+LANES_PER_WORLD = 4         # background delivery threads one world may hold at once (of the pool's 32)
+DEADLINE = "Timeout: no whole answer within {seconds:g} s (setting webhook_deadline)"
 
 
 class DeliveryPolicy(ABC):
@@ -143,7 +145,9 @@ class Dispatcher:
     def _start_lane(self, world, guid):
         lane = self._lane(world, guid)
         with self._lanes_lock:
-            if lane.scheduled:
+            busy = sum(1 for (owner, _), other in self._lanes.items() if owner is world and other.scheduled)
+            # One world's slow receivers take at most LANES_PER_WORLD of the pool; the rest wait for a later round.
+            if lane.scheduled or busy >= LANES_PER_WORLD:
                 return
             lane.scheduled = True
         self._pool.submit(self._drain, world, guid, False)
@@ -202,14 +206,22 @@ class Dispatcher:
         return session
 
     def _send(self, job):
+        """One attempt, within the total deadline, reading at most `webhook_answer_bytes` of the answer."""
+        config = self.sandbox.config
         started = time.perf_counter()
-        try:
-            response = self._session().post(job.url, data=job.body.encode("utf-8"), headers=job.headers,
-                                            allow_redirects=False,
-                                            timeout=(job.policy.connect_timeout, job.policy.read_timeout))
-            return response.status_code, response.text[:RESPONSE_KEPT], None, started
-        except requests.RequestException as exc:
-            return None, None, f"{type(exc).__name__}: {exc}"[:500], started
+        with egress.deadline(config.webhook_deadline) as expired:
+            try:
+                with self._session().post(job.url, data=job.body.encode("utf-8"), headers=job.headers,
+                                          allow_redirects=False, stream=True,
+                                          timeout=(job.policy.connect_timeout, job.policy.read_timeout)) as response:
+                    answer = _read_answer(response, config.webhook_answer_bytes)
+                if expired.is_set():        # the shut socket read as the end of an answer without a length
+                    return None, None, DEADLINE.format(seconds=config.webhook_deadline), started
+                return response.status_code, answer[:RESPONSE_KEPT], None, started
+            except (requests.RequestException, OSError) as exc:
+                if expired.is_set():
+                    return None, None, DEADLINE.format(seconds=config.webhook_deadline), started
+                return None, None, f"{type(exc).__name__}: {exc}"[:500], started
 
     @staticmethod
     def _record(world, job, outcome):
@@ -234,6 +246,19 @@ class Dispatcher:
                 else:
                     state.finish(delivery, FAILURE)
             webhooks.evict(state)
+
+
+def _read_answer(response, limit):
+    """The first `limit` bytes of the answer as text; the rest is never read (the connection is dropped)."""
+    raw = b""
+    for chunk in response.iter_content(chunk_size=min(limit, 16384)):
+        raw += chunk
+        if len(raw) >= limit:
+            break
+    try:
+        return raw[:limit].decode(response.encoding or "utf-8", errors="replace")
+    except LookupError:             # a charset Python does not know
+        return raw[:limit].decode("utf-8", errors="replace")
 
 
 class _Lane:

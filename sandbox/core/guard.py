@@ -3,12 +3,13 @@
 import functools
 import hmac
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 from flask import request
 
 from sandbox.core import pipeline
-from sandbox.core.errors import Forbidden, Unauthorized, error_class
+from sandbox.core.errors import BadRequest, Forbidden, Unauthorized, error_class
 
 CONTROL_PREFIX = "/_sandbox"
 CONSOLE_PATH = "/_sandbox/console"
@@ -27,6 +28,11 @@ HEADERS_TOO_LARGE = "Request headers are too large: at most {count} fields of {s
 TOKEN_MISSING = f"This sandbox requires its admin token: send {TOKEN_HEADER} (or Authorization: Bearer)"
 HOST_REFUSED = ("Host {host!r} is not served here: use localhost or an IP address, or add the name to the "
                 "allowed_hosts setting")
+HOST_MALFORMED = "The Host header {host!r} is not a host name or address with an optional port"
+# A name (letters, digits, hyphens, dots, and underscores as container names have them) or an IPv4 address, or a
+# bracketed IPv6 address; then at most a port.
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
+_HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{{1,5}}))?")
 CROSS_SITE = "Cross-site requests may not change the sandbox: call the control API from its own origin or a tool"
 
 
@@ -67,7 +73,10 @@ class Guard:
         if _headers_too_large(environ):
             return error_class(431)(HEADERS_TOO_LARGE.format(count=MAX_HEADER_COUNT, size=MAX_HEADER_BYTES,
                                                              total=MAX_HEADERS_TOTAL))
-        if self.check_host and not _host_allowed(environ.get("HTTP_HOST") or request.host, self.allowed):
+        host = environ.get("HTTP_HOST")
+        if host is not None and not _well_formed(host):
+            return BadRequest(HOST_MALFORMED.format(host=host[:200]), field="Host")
+        if self.check_host and not _host_allowed(host or request.host, self.allowed):
             return Forbidden(HOST_REFUSED.format(host=request.host), field="Host")
         if request.path != CONTROL_PREFIX and not request.path.startswith(CONTROL_PREFIX + "/"):
             return None
@@ -105,6 +114,20 @@ def _headers_too_large(environ):
     sizes = [len(name) - 5 + len(value) for name, value in environ.items() if name.startswith("HTTP_")]
     sizes += [len(name) + len(environ[name]) for name in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(name)]
     return len(sizes) > MAX_HEADER_COUNT or max(sizes, default=0) > MAX_HEADER_BYTES or sum(sizes) > MAX_HEADERS_TOTAL
+
+
+@functools.lru_cache(maxsize=256)
+def _well_formed(header):
+    """Whether a Host header is one host and an optional port (links the sandbox builds from it stay URLs)."""
+    found = _HOST.fullmatch(header)
+    if found is None or (found["port"] is not None and not 0 < int(found["port"]) <= 65535):
+        return False
+    if header.startswith("["):
+        try:
+            ipaddress.IPv6Address(header[1:header.index("]")])
+        except ValueError:
+            return False
+    return True
 
 
 @functools.lru_cache(maxsize=256)

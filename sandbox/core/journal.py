@@ -2,19 +2,22 @@
 
 import fnmatch
 import itertools
+import json
 import re
 import threading
 from collections import deque
+from urllib.parse import unquote_plus
 
 BODY_KEPT = 4096        # bytes of each body the journal keeps
 # Entry ids increase across every world of the process, so entries of several worlds merge in order.
 _ENTRY_IDS = itertools.count(1)
-_SECRET_NAMES = "clientSecret|accessToken|secret|refreshToken|idToken|key|client_secret|access_token"
-# A secret field with its value; and one whose value runs to the end of what is kept.
-_SECRET = re.compile(r'("(?:' + _SECRET_NAMES + r')"\s*:\s*")([^"]*)"')
-_SECRET_CUT = re.compile(r'("(?:' + _SECRET_NAMES + r')"\s*:\s*")[^"]*\Z')
-# The same in a form body (the legacy login's `client_secret=...`).
-_FORM_SECRET = re.compile(r'((?:^|&)client_secret=)([^&]*)')
+_SECRET_NAMES = frozenset({"clientSecret", "accessToken", "secret", "refreshToken", "idToken", "key",
+                           "client_secret", "access_token"})
+# A JSON string (escapes included), a colon, then a string value, complete or cut off where the kept text ends.
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_PAIR = re.compile(r"(" + _STRING + r")(\s*:\s*)(" + _STRING + r'|"(?:[^"\\]|\\.)*\\?\Z)')
+# A field of a form body (the legacy login's `client_secret=...`), its name compared once percent-decoded.
+_FORM_FIELD = re.compile(r"((?:^|&)([^=&]*)=)([^&]*)")
 _SECRET_HEADERS = {"authorization", "x-toster-signature", "toast-signature", "x-sandbox-token"}
 # Masking happens when an entry is first read; this lock makes that happen once.
 _MASKING = threading.Lock()
@@ -46,16 +49,39 @@ def header_name(key):
 
 def mask_body(raw):
     """The first BODY_KEPT bytes of a body as text, secrets masked; a secret whose value is cut there is hidden
-    whole. Only that part of the body is ever decoded or searched."""
+    whole. Keys and values are compared as JSON decodes them (`"secr\\u0065t"` is `secret`), so no escape hides
+    a secret. Only that part of the body is ever decoded or searched."""
     if isinstance(raw, str):
         raw = raw.encode()
     text = (raw or b"")[:BODY_KEPT].decode("utf-8", errors="replace")
-    # Every secret name ends in one of these; most bodies have none.
-    if 'ecret"' not in text and 'oken"' not in text and '"key"' not in text and "secret=" not in text:
+    # Every secret name ends in one of these, or hides behind an escape; most bodies have none.
+    if ('ecret"' not in text and 'oken"' not in text and '"key"' not in text and "\\" not in text
+            and "=" not in text):
         return text
-    text = _FORM_SECRET.sub(lambda found: f"{found[1]}{mask(found[2])}", text)
-    text = _SECRET.sub(lambda found: f'{found[1]}{mask(found[2])}"', text)
-    return _SECRET_CUT.sub(lambda found: f"{found[1]}****", text)
+    if '"' in text:
+        return _PAIR.sub(_masked_pair, text)
+    return _FORM_FIELD.sub(_masked_field, text)         # a form body quotes nothing
+
+
+def _masked_pair(found):
+    key, colon, value = found.groups()
+    try:
+        name = json.loads(key)
+    except ValueError:
+        return found[0]
+    if name not in _SECRET_NAMES:
+        return found[0]
+    try:
+        secret = json.loads(value)
+    except ValueError:          # cut off where the kept text ends
+        return f'{key}{colon}"****'
+    return key + colon + json.dumps(mask(secret) if isinstance(secret, str) else "****")
+
+
+def _masked_field(found):
+    if unquote_plus(found[2]) not in _SECRET_NAMES:
+        return found[0]
+    return found[1] + mask(unquote_plus(found[3]))
 
 
 class Entry:

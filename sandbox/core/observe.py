@@ -6,7 +6,7 @@ import threading
 import time
 from collections import deque
 from datetime import datetime, timezone
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -102,8 +102,8 @@ class Observer:
             return json.dumps({"time": _now(), "method": method, "path": path, "status": status,
                                "latencyMs": round(latency_ms, 3), "operationId": operation_id, "world": world,
                                "scenario": scenario}, separators=(",", ":"))
-        return (f"{_now()} {method} {path} {status} {latency_ms:.1f}ms op={operation_id or '-'} world={world}"
-                f" scenario={scenario or '-'}")
+        return (f"{_now()} {_printable(method)} {_printable(path)} {status} {latency_ms:.1f}ms "
+                f"op={operation_id or '-'} world={_printable(world)} scenario={scenario or '-'}")
 
     def exposition(self):
         """The metrics page, in Prometheus text format."""
@@ -111,14 +111,26 @@ class Observer:
 
 
 def _logged_path(req):
-    """The path and query, with the console's `token` masked like every other secret."""
+    """The path and query, with the console's `token` masked like every other secret (also when the query spells
+    it with percent escapes)."""
     raw_query = req.environ.get("QUERY_STRING", "")
     # The text test first: most queries cannot hold a `token` parameter, and parsing them costs more.
-    if "token" not in raw_query or "token" not in req.args:
+    if ("token" not in raw_query and "%" not in raw_query) or "token" not in req.args:
         return f"{req.path}?{raw_query}" if raw_query else req.path
     query = urlencode([(name, mask(value) if name == "token" else value)
                        for name, value in req.args.items(multi=True)])
     return f"{req.path}?{query}"
+
+
+# Characters a text access line shows percent-encoded: controls (a %0A in a path would start a forged line),
+# spaces (they separate the fields) and what is not ASCII.
+_UNPRINTABLE = {code: f"%{code:02X}" for code in [*range(0x21), 0x7F]}
+
+
+def _printable(text):
+    if text.isascii() and text.isprintable() and " " not in text:
+        return text
+    return "".join(_UNPRINTABLE.get(ord(c), c) if ord(c) < 0x80 else quote(c) for c in text)
 
 
 def _now():

@@ -120,7 +120,7 @@ class StateDir:
         fresh = name not in store.worlds
         try:
             world = store.create(name, WorldSettings.from_dict(document["settings"])) if fresh else store.get(name)
-            portable.import_world(world, document)
+            self.sandbox.exports.import_world(world, document)
         except (KeyError, TypeError, ValueError, ApiError) as exc:
             if fresh and name in store.worlds:
                 store.delete(name)
@@ -155,7 +155,7 @@ class StateDir:
                     continue
                 changes = world.changes           # read before the export: a change during it is saved next time
                 try:
-                    write_atomically(self.path(name), encode(portable.export_world(world), self.version))
+                    write_atomically(self.path(name), encode(self.sandbox.exports.export_world(world), self.version))
                 except Exception:  # noqa: BLE001 - one world that cannot be saved must not stop the others' saves
                     log.exception("saving world %s to %s failed; trying again on the next pass", name, self.folder)
                     continue

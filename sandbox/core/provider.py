@@ -25,6 +25,10 @@ class Provider(ABC):
     apis = ()
     # Simulated providers go through scenarios, rate limits and the journal; the control API does not.
     simulated = True
+    # What a world's export holds of this provider: its part of the state (world.state[name]) and every data type
+    # in it (sandbox.core.portable decodes only these).
+    state_type = None
+    exports = ()
 
     def __init__(self, sandbox):
         self.sandbox = sandbox
@@ -99,6 +103,10 @@ class Provider(ABC):
 
     def seed(self, world, fixtures, seeded_at):
         """Fill a new world with this provider's seeded data."""
+
+    def check_import(self, state, where):
+        """Refuse (sandbox.core.codec.Refused) an imported state of this provider that its code could not read:
+        collections of the wrong types, index entries that point nowhere."""
 
     def share(self, state):
         """The objects of a seeded template's `state` that copies of it may share until they change them (each

@@ -12,9 +12,12 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 from sandbox.core.clock import parse_instant
-from sandbox.core.errors import BadRequest, NotFound
+from sandbox.core.errors import BadRequest, Conflict, NotFound
 from sandbox.core.openapi import load_yaml
 from sandbox.core.rule_checks import check_rule
+
+MAX_RULES = 1000            # active rules in one world
+TOO_MANY_RULES = "A world holds at most {limit} active scenario rules; remove some first"
 
 
 @dataclass
@@ -108,6 +111,8 @@ class Scenarios:
                                                                           self._clock.timestamp()),
                     raw.get("hours"), preset)
         with self._lock:
+            if len(self.rules) >= MAX_RULES:
+                raise Conflict(TOO_MANY_RULES.format(limit=MAX_RULES))
             self.rules[rule.id] = rule
         return rule
 

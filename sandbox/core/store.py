@@ -20,6 +20,34 @@ from sandbox.core.scenarios import Scenarios
 DEFAULT_WORLD = "default"
 SNAPSHOT_LIMIT = "Snapshot limit reached: world {world} keeps {limit} snapshots (setting snapshot_limit); " \
                  "delete one first"
+SNAPSHOT_BYTES = ("Snapshot limit reached: this snapshot ({size} bytes) would take {what} past {limit} bytes "
+                  "(setting {setting}); delete a snapshot first")
+WORLD_LIMIT = "World limit reached: this sandbox holds at most {limit} worlds (setting max_worlds); delete one first"
+
+
+class SnapshotBudget:
+    """The bytes that snapshots hold, per world and in all; a snapshot that would pass either limit is refused."""
+
+    def __init__(self, per_world, total):
+        self.per_world = per_world
+        self.total = total
+        self._used = 0
+        self._lock = threading.Lock()
+
+    def take(self, world_bytes, size):
+        """Count `size` more bytes for a world already holding `world_bytes`; 409 past a limit."""
+        with self._lock:
+            if world_bytes + size > self.per_world:
+                raise Conflict(SNAPSHOT_BYTES.format(size=size, what="this world's snapshots", limit=self.per_world,
+                                                     setting="snapshot_bytes_per_world"))
+            if self._used + size > self.total:
+                raise Conflict(SNAPSHOT_BYTES.format(size=size, what="the snapshots of every world",
+                                                     limit=self.total, setting="snapshot_bytes_total"))
+            self._used += size
+
+    def give_back(self, size):
+        with self._lock:
+            self._used -= size
 
 
 @dataclass(frozen=True)
@@ -65,8 +93,9 @@ class World:
     """One world. `data` (state and ids) is replaced whole; everything a request reads of it, it reads under
     `lock` (see the pipeline), so it sees the old world or the new one, never a mix."""
 
-    def __init__(self, name, settings, template, sandbox_config):
+    def __init__(self, name, settings, template, sandbox_config, budget):
         self.name = name
+        self._budget = budget
         self.settings = settings
         self.lock = threading.RLock()
         self._template = template
@@ -121,15 +150,19 @@ class World:
         self.faults.release()
 
     def snapshot(self):
-        """Save the current data; returns the Snapshot. 409 past the snapshot limit."""
+        """Save the current data; returns the Snapshot. 409 past the snapshot count or byte limits."""
         limit = self._config.snapshot_limit
         with self.lock:
             if limit is not None and len(self.snapshots) >= limit:
                 raise Conflict(SNAPSHOT_LIMIT.format(world=self.name, limit=limit))
             snapshot = Snapshot(f"snap-{next(self._snapshot_numbers)}", self.clock.timestamp(),
                                 self._template.dump(self.data))
+            self._budget.take(self.snapshot_bytes(), len(snapshot.blob))
             self.snapshots[snapshot.id] = snapshot
         return snapshot
+
+    def snapshot_bytes(self):
+        return sum(len(s.blob) for s in list(self.snapshots.values()))
 
     def find_snapshot(self, snapshot_id):
         snapshot = self.snapshots.get(snapshot_id)
@@ -138,38 +171,54 @@ class World:
         return snapshot
 
     def restore(self, snapshot_id):
-        """Go back to a snapshot's data (the snapshot stays; the clock keeps running)."""
-        self.replace(self._template.load(self.find_snapshot(snapshot_id).blob))
+        """Go back to a snapshot's data (the snapshot stays; the clock keeps running); returns the snapshot. A
+        snapshot deleted while it loads is a 404 and changes nothing."""
+        snapshot = self.find_snapshot(snapshot_id)
+        data = self._template.load(snapshot.blob)
+        with self.lock:
+            if self.snapshots.get(snapshot_id) is not snapshot:
+                raise NotFound(f"No snapshot {snapshot_id} in world {self.name}")
+            self.data = data
+        return snapshot
 
     def delete_snapshot(self, snapshot_id):
         with self.lock:
-            self.find_snapshot(snapshot_id)
+            snapshot = self.find_snapshot(snapshot_id)
             del self.snapshots[snapshot_id]
+        self._budget.give_back(len(snapshot.blob))
 
     def close(self):
-        """The world is gone: wake whatever waits in it."""
+        """The world is gone: wake whatever waits in it and give its snapshots' bytes back."""
+        with self.lock:
+            held, self.snapshots = self.snapshot_bytes(), {}
+        self._budget.give_back(held)
         self.faults.release()
 
 
 class Store:
     """The worlds of one sandbox app by name; `make(name, settings)` builds one (outside the store's lock)."""
 
-    def __init__(self, make, default_settings):
+    def __init__(self, make, default_settings, limit=None):
         self._make = make
+        self._limit = limit
         self._lock = threading.Lock()
         self.worlds = {}
         self.create(DEFAULT_WORLD, default_settings)
 
     def create(self, name, settings):
-        """A new world; 409 if the name is taken (also when two callers race for it)."""
-        if name in self.worlds:
-            raise Conflict(f"World {name} already exists")
+        """A new world; 409 if the name is taken or the store is full (also when callers race for it)."""
+        self._check_room(name)
         world = self._make(name, settings)
         with self._lock:
-            if name in self.worlds:
-                raise Conflict(f"World {name} already exists")
+            self._check_room(name)
             self.worlds[name] = world
         return world
+
+    def _check_room(self, name):
+        if name in self.worlds:
+            raise Conflict(f"World {name} already exists")
+        if self._limit is not None and len(self.worlds) >= self._limit:
+            raise Conflict(WORLD_LIMIT.format(limit=self._limit))
 
     def get(self, name):
         """The named world; 404 if there is none."""

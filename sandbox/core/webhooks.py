@@ -3,6 +3,7 @@
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from sandbox.core.codec import Refused, check_items, check_known, check_mapping
 from sandbox.core.errors import BadRequest, Conflict, NotFound
 from sandbox.core.journal import mask_headers
 
@@ -10,6 +11,8 @@ SUCCESS, PENDING, NOT_SENT, FAILURE = "Success", "Pending", "Not sent", "Failure
 STATUSES = (SUCCESS, PENDING, NOT_SENT, FAILURE)
 ACTIVE, PAUSED, STOPPED = "active", "paused", "stopped"
 SIGNING_MODES = ("body+timestamp", "body")
+MAX_SUBSCRIPTIONS = 500     # in one world
+TOO_MANY_SUBSCRIPTIONS = "A world holds at most {limit} webhook subscriptions; delete some first"
 
 
 @dataclass
@@ -99,6 +102,29 @@ class WebhookState:
         self.pending.pop(delivery.guid, None)
 
 
+def check_import(state, where):
+    """An imported delivery log holds what the worker reads: subscriptions and deliveries by guid, a pending set
+    of pending deliveries, statuses it knows."""
+    check_mapping(state.subscriptions, Subscription, f"{where}.subscriptions", key=lambda s: s.guid)
+    check_mapping(state.deliveries, Delivery, f"{where}.deliveries", key=lambda d: d.guid)
+    if not isinstance(state.deliveries, OrderedDict) or not isinstance(state.pending, dict) or state.keep < 1:
+        raise Refused(where, "deliveries must be ordered, pending a set and keep at least 1")
+    check_known(state.pending, state.deliveries, f"{where}.pending", "delivery")
+    for subscription in state.subscriptions.values():
+        if subscription.status not in (ACTIVE, PAUSED, STOPPED) or subscription.signing not in SIGNING_MODES:
+            raise Refused(f"{where}.subscriptions[{subscription.guid!r}]", "unknown status or signing mode")
+        for name in ("events", "errors", "pauses"):
+            check_items(getattr(subscription, name), (str,) if name == "events" else (int, float),
+                        f"{where}.subscriptions[{subscription.guid!r}].{name}")
+    for delivery in state.deliveries.values():
+        here = f"{where}.deliveries[{delivery.guid!r}]"
+        if delivery.status not in STATUSES or (delivery.status == PENDING) != (delivery.guid in state.pending):
+            raise Refused(here, "its status and the pending set disagree")
+        if delivery.status == PENDING and delivery.next_at is None:
+            raise Refused(here, "a pending delivery needs nextAt")
+        check_items(delivery.attempts, Attempt, f"{here}.attempts")
+
+
 def webhook_state(world):
     return world.state.setdefault("webhooks", WebhookState())
 
@@ -107,6 +133,8 @@ def subscribe(world, provider, url, events, secret, now, signing="body+timestamp
     """A new active subscription; `secret` None gets a generated one."""
     if signing not in SIGNING_MODES:
         raise BadRequest(f"signing must be one of {', '.join(SIGNING_MODES)}", field="signing")
+    if len(webhook_state(world).subscriptions) >= MAX_SUBSCRIPTIONS:
+        raise Conflict(TOO_MANY_SUBSCRIPTIONS.format(limit=MAX_SUBSCRIPTIONS))
     subscription = Subscription(world.ids.guid(), provider, url, secret or world.ids.token(40), list(events), now,
                                 signing)
     webhook_state(world).subscriptions[subscription.guid] = subscription
@@ -152,18 +180,21 @@ def replay(world, guid, now, copies=1):
 
 
 def evict(state):
-    """Drop the oldest finished entries (delivered, or with nobody to send to) beyond `state.keep`; pending and
-    failed deliveries always stay."""
+    """Keep the log within `state.keep` entries: the oldest finished ones (delivered, failed, or with nobody to
+    send to) go first; when only pending deliveries are left, the oldest of them are given up too."""
     deliveries = state.deliveries
     surplus = len(deliveries) - state.keep
     if surplus <= 0:
         return
     doomed = []
     for guid, delivery in deliveries.items():       # oldest first; stop at the first `surplus` finished ones
-        if delivery.status in (SUCCESS, NOT_SENT):
+        if delivery.status != PENDING:
             doomed.append(guid)
             if len(doomed) == surplus:
                 break
+    for guid in list(state.pending)[:surplus - len(doomed)]:
+        doomed.append(guid)
+        state.pending.pop(guid, None)
     for guid in doomed:
         del deliveries[guid]
 

@@ -3,7 +3,7 @@
 from flask import request
 
 from sandbox.core.provider import Provider
-from sandbox.toast import access, errors, ratelimits
+from sandbox.toast import access, errors, exported, ratelimits
 from sandbox.toast.auth import handlers as auth
 from sandbox.toast.config import handlers as config
 from sandbox.toast.labor import handlers as labor
@@ -12,12 +12,14 @@ from sandbox.toast.orders import handlers as orders
 from sandbox.toast.partners import handlers as partners
 from sandbox.toast.restaurants import handlers as restaurants
 from sandbox.toast.seed import seed_toast
-from sandbox.toast.state import toast_state
+from sandbox.toast.state import ToastState, toast_state
 from sandbox.toast.webhooks import ToastDelivery
 
 
 class ToastProvider(Provider):
     name = "toast"
+    state_type = ToastState
+    exports = exported.TYPES
     apis = (
         ("toast-authentication-v1.yaml", auth.OPERATIONS),
         ("toast-partners-v1.yaml", partners.OPERATIONS),
@@ -64,6 +66,9 @@ class ToastProvider(Provider):
 
     def seed(self, world, fixtures, seeded_at):
         seed_toast(world, fixtures, seeded_at)
+
+    def check_import(self, state, where):
+        exported.check_import(state, where)
 
     def share(self, state):
         # The order history is most of a world by weight; OrderDesk copies an order before changing it.

@@ -91,7 +91,7 @@ def list_customer_orders(ctx):
 
 # Catalogue ------------------------------------------------------------------------------------------------------
 
-def _product_dict(state, product):
+def product_dict(state, product):
     return {"id": product.id, "name": product.name, "description": product.description,
             "category_id": product.category_id, "price": product.price, "currency": state.currency,
             "available": product.available, "modifiers": [dict(m) for m in product.modifiers], "image_url": None}
@@ -102,11 +102,11 @@ def list_products(ctx):
     text = (p.get("q") or "").lower()
     found = [pr for pr in state.products.values()
              if (p.get("category_id") is None or pr.category_id == p["category_id"]) and text in pr.name.lower()]
-    return _page(ctx, found, lambda pr: _product_dict(state, pr))
+    return _page(ctx, found, lambda pr: product_dict(state, pr))
 
 
 def get_product(ctx):
-    return _product_dict(_state(ctx), find(_state(ctx).products, ctx.params["id"], "Product"))
+    return product_dict(_state(ctx), find(_state(ctx).products, ctx.params["id"], "Product"))
 
 
 def list_categories(ctx):

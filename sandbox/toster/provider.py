@@ -7,9 +7,9 @@ from sandbox.core.errors import Forbidden, Unauthorized
 from sandbox.core.journal import mask
 from sandbox.core.provider import Provider
 from sandbox.core.ratelimit import Limit
-from sandbox.toster import handlers
+from sandbox.toster import exported, handlers
 from sandbox.toster.seed import seed_toster
-from sandbox.toster.state import toster_state
+from sandbox.toster.state import TosterState, toster_state
 from sandbox.toster.webhooks import TosterDelivery
 
 KEY_FORMAT = re.compile(r"^966_[A-Za-z0-9]{52}$")
@@ -27,6 +27,8 @@ def _presented_key(ctx):
 class TosterProvider(Provider):
     name = "toster"
     apis = (("toster-v1.yaml", handlers.OPERATIONS),)
+    state_type = TosterState
+    exports = exported.TYPES
 
     def authenticate(self, ctx):
         if not ctx.operation.security:
@@ -70,6 +72,9 @@ class TosterProvider(Provider):
 
     def seed(self, world, fixtures, seeded_at):
         seed_toster(world, fixtures, seeded_at)
+
+    def check_import(self, state, where):
+        exported.check_import(state, where)
 
     @staticmethod
     def error_body(error, request_id):

@@ -7,6 +7,7 @@ import shutil
 import pytest
 import requests
 import yaml
+from playwright.sync_api import expect
 
 from helpers import HARBOR_DOWNTOWN, HARBOR_SEAPORT, LOGIN, MESA, NO_GUEST_DATA, PARTNER, Receiver
 from sandbox.testing import LiveSandbox
@@ -87,7 +88,7 @@ def test_each_client_shows_its_personal_data_scopes(page):
 def test_restaurants_search_disconnect_and_connect(page, live):
     tab = page("restaurants")
     tab.fill("#restaurant-search", "mission")
-    tab.wait_for_function("document.querySelectorAll('#restaurant-rows tr').length === 1")
+    expect(tab.locator("#restaurant-rows tr")).to_have_count(1)
     assert tab.locator(f"#restaurant-rows tr[data-restaurant='{MESA}']").is_visible()
     tab.fill("#restaurant-search", "")
     tab.locator(f"tr[data-restaurant='{HARBOR_DOWNTOWN}']").get_by_role("button", name="Disconnect").click()
@@ -122,7 +123,7 @@ def test_webhooks_add_trigger_events_replay_pause_and_edit(page, live):
         tab.click("#event-rows button[data-replay]")
         assert receiver.arrived.wait(5) and len(receiver.requests) == 2
         tab.wait_for_selector(f"#event-rows button[data-original='{original}']", timeout=5000)
-        tab.wait_for_function("document.querySelectorAll('#event-rows td.Success').length === 2", timeout=5000)
+        expect(tab.locator("#event-rows td.Success")).to_have_count(2, timeout=5000)
         tab.click(f"#event-rows button[data-original='{original}']")
         assert "attempt" in tab.inner_text("#event-detail") and original in tab.inner_text("#event-detail")
 
@@ -168,11 +169,11 @@ def test_requests_filters_and_detail_with_masked_secrets(page, live):
     requests.get(f"{live.url}/partners/v1/restaurants", headers={"X-Sandbox-Scenario": "toast-outage",
                                                                 "Authorization": "Bearer abcdefgh12345678"},
                  timeout=5)
-    tab.wait_for_function("document.querySelectorAll('#request-rows tr').length === 2")
+    expect(tab.locator("#request-rows tr")).to_have_count(2)
     tab.fill("#request-filters input[name=status]", "503")
-    tab.wait_for_function("document.querySelectorAll('#request-rows tr').length === 1")
+    expect(tab.locator("#request-rows tr")).to_have_count(1)
     tab.select_option("#request-filters select[name=provider]", "toster")
-    tab.wait_for_function("document.querySelectorAll('#request-rows tr').length === 0")
+    expect(tab.locator("#request-rows tr")).to_have_count(0)
     tab.select_option("#request-filters select[name=provider]", "toast")
     tab.click("#request-rows button:text('/partners/v1/restaurants')")
     detail = tab.inner_text("#request-detail")
@@ -204,10 +205,10 @@ def test_scenarios_describe_switch_on_with_times_and_validate_rules(page, live):
     tab.wait_for_selector("#rule-error:has-text('fault')")
     tab.fill("#rule-text", '{"match": {"api": "orders"}, "fault": {"status": 500}, "times": 1}')
     tab.click("#rule-form button[type=submit]")
-    tab.wait_for_function("document.querySelectorAll('#rule-rows tr[data-rule]').length === 2")
+    expect(tab.locator("#rule-rows tr[data-rule]")).to_have_count(2)
     assert tab.inner_text("#rule-error") == ""
     tab.click("#all-off")
-    tab.wait_for_function("document.querySelectorAll('#rule-rows tr[data-rule]').length === 0")
+    expect(tab.locator("#rule-rows tr[data-rule]")).to_have_count(0)
     assert _api(live, "GET", "/scenarios").json()["active"] == []
 
 
@@ -282,7 +283,7 @@ def test_keyboard_reaches_the_panels_and_their_actions(page, live):
     assert tab.evaluate("document.activeElement.id") == "partner-pick"
     tab.keyboard.press("Tab")
     tab.keyboard.type("mission")
-    tab.wait_for_function("document.querySelectorAll('#restaurant-rows tr').length === 1")
+    expect(tab.locator("#restaurant-rows tr")).to_have_count(1)
     tab.keyboard.press("Tab")
     tab.keyboard.press("Enter")
     tab.wait_for_selector(f"tr[data-restaurant='{MESA}'] button:text-is('Connect')")
@@ -334,8 +335,30 @@ def test_console_under_a_world_base_url_works_in_that_world(browser, live):
     tab.goto(f"{live.url}/worlds/by-url/_sandbox/console#world")
     tab.wait_for_selector("#world-rows tr[data-world='by-url'] td:text('in use')")
     tab.click("button[data-advance='3600']")
-    tab.wait_for_function("() => document.querySelector('#message') && "
-                          "document.querySelector('#message').textContent.length > 0")
+    tab.wait_for_selector("#message:not(:empty)")
     assert paths and all(p.startswith("/worlds/by-url/") for p in paths), paths
     moved = _api(live, "GET", "/clock", world="by-url").json()["epochMillis"]
     assert moved - _api(live, "GET", "/clock").json()["epochMillis"] > 3_000_000
+def test_the_console_runs_under_its_content_security_policy_and_cannot_be_framed(browser, live):
+    """The page and its files carry a CSP (own scripts, styles and origin only; no framing) and X-Frame-Options;
+    every panel loads and acts under it with no violation, and another page's frame of it stays empty."""
+    page = requests.get(f"{live.url}/_sandbox/console", timeout=5)
+    policy = page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in requests.get(f"{live.url}/_sandbox/console/assets/console.js",
+                                                     timeout=5).headers["Content-Security-Policy"]
+    tab = _open(browser, live, None)
+    violations = []
+    tab.on("console", lambda message: violations.append(message.text)
+           if "Content Security Policy" in message.text else None)
+    for panel in ("credentials", "restaurants", "requests", "scenarios", "webhooks", "world"):
+        tab.goto(f"{live.url}/_sandbox/console#{panel}")
+        tab.wait_for_selector("#clock:not(:text('…'))")
+    tab.locator("#clock").wait_for()
+    assert violations == []
+    framing = browser.new_context().new_page()
+    framing.set_content(f'<iframe id="framed" src="{live.url}/_sandbox/console"></iframe>')
+    framing.wait_for_timeout(1000)
+    framed = framing.frames[-1]
+    assert framed.query_selector("#clock") is None, framed.url

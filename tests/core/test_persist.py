@@ -133,13 +133,14 @@ def test_a_world_that_cannot_be_saved_does_not_stop_the_others(tmp_path, monkeyp
     client = app.test_client()
     for name in ("a", "b"):
         client.post("/_sandbox/worlds", json={"name": name})
-    real = persist.portable.export_world
+    exports = app.extensions["sandbox"].exports
+    real = exports.export_world
 
     def failing(world):
         if world.name == "a":
             raise OSError("disk full")
         return real(world)
-    monkeypatch.setattr(persist.portable, "export_world", failing)
+    monkeypatch.setattr(exports, "export_world", failing)
     with caplog.at_level(logging.ERROR, "sandbox.state"):
         assert sorted(state.save()) == ["b", "default"]
     assert "saving world a" in caplog.text and not (tmp_path / "a.world.json").exists()

@@ -176,15 +176,21 @@ def _export(**changes):
             "clock": {"now": "2026-01-01T00:00:00.000Z", "epochMillis": 0, "frozen": True}, **changes}
 
 
+def _parts(toast):
+    return {"toast": toast, "toster": 2, "webhooks": 3}
+
+
 @pytest.mark.parametrize("document, says", [
     (_export(format="something-else"), "format"),
     (_export(version=99), "version 99"),
-    (_export(state={"$type": "os:system", "fields": {}}), "'os:system' is not a sandbox type"),
-    (_export(state={"toast": {"$decimal": "NaN"}}), "state.toast: not a finite decimal"),
-    (_export(state={"toast": {"$bogus": 1}}), "state.toast: unknown tag $bogus"),
-    (_export(state={"toast": {"$type": "sandbox.core.store:World", "fields": {}}}), "is not a sandbox data type"),
-    (_export(state={"toast": {"$type": "sandbox.toast.state:ToastState", "fields": {"nope": 1}}}), "no field nope"),
-    (_export(state={"toast": 1, "toster": 2, "webhooks": 3}), "state.toast is not a ToastState"),
+    (_export(state={"$type": "os:system", "fields": {}}), "state: must hold exactly"),
+    (_export(state=_parts({"$type": "os:system", "fields": {}})), "'os:system' is not one of the sandbox's data"),
+    (_export(state=_parts({"$type": "sandbox.__main__:main", "fields": {}})), "is not one of the sandbox's data"),
+    (_export(state=_parts({"$decimal": "NaN"})), "state.toast: not a finite decimal"),
+    (_export(state=_parts({"$bogus": 1})), "state.toast: unknown tag $bogus"),
+    (_export(state=_parts({"$type": "sandbox.core.store:World", "fields": {}})), "is not one of the sandbox's data"),
+    (_export(state=_parts({"$type": "sandbox.toast.state:ToastState", "fields": {"nope": 1}})), "no field nope"),
+    (_export(state=_parts(1)), "state.toast: is not a ToastState"),
     (_export(ids={"$tuple": [1, 2]}), "Not a world export"),
 ])
 def test_an_import_that_is_not_an_export_is_a_400_and_changes_nothing(client, sandbox, document, says):

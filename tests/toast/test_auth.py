@@ -151,3 +151,14 @@ def test_rotating_an_unknown_client_is_404(client):
     response = client.post("/_sandbox/clients/nobody/rotate-secret")
     assert response.status_code == 404
     assert response.json["error"] == "No API client nobody"
+
+
+def test_logins_across_expiries_keep_a_bounded_token_store(client, world, monkeypatch):
+    monkeypatch.setattr("sandbox.toast.auth.models.KEPT_TOKENS", 5)
+    tokens = []
+    for _ in range(12):
+        tokens.append(login(client))
+        advance(client, 86400 + 1)
+    held = world.state["toast"].tokens
+    assert len(held) <= 5 + 1 and tokens[-1] in held
+    assert client.get(PARTNERS, headers=toast_headers(login(client), None)).status_code == 200

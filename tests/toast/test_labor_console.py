@@ -3,7 +3,6 @@ and who is clocked in now, read from the same store as the Labor API (headless D
 
 import shutil
 
-import pytest
 import requests
 
 from helpers import HARBOR_DOWNTOWN, labor, login, toast_headers

@@ -15,6 +15,7 @@ AUDIENCE = "https://toast-services-api/"
 ISSUER = "https://pos-sandbox.local/"
 KEY_ID = "pos-sandbox-1"
 # A token is renewed only in its last minute of validity.
+KEPT_TOKENS = 1000          # tokens a world keeps before it forgets expired ones
 RENEW_WINDOW = 60
 
 
@@ -122,7 +123,17 @@ def login(state, now, lifetime, client_id, secret):
     token = Token(access_token, client.client_id, issued_at, expires_at)
     state.tokens[access_token] = token
     client.current_token = access_token
+    _forget_expired(state, now)
     return token
+
+
+def _forget_expired(state, now):
+    """Past KEPT_TOKENS, drop the oldest expired tokens (a loop of logins and clock jumps would grow the world)."""
+    surplus = len(state.tokens) - KEPT_TOKENS
+    if surplus > 0:
+        expired = [key for key, token in state.tokens.items() if token.expires_at <= now][:surplus]
+        for key in expired:
+            del state.tokens[key]
 
 
 def authenticate(state, now, authorization):
