@@ -5,6 +5,7 @@ from sortedcontainers import SortedList
 from sandbox.core.codec import Refused, check_items, check_known, check_mapping, render
 from sandbox.toast.auth.models import Client, Token
 from sandbox.toast.catalog import models as catalog
+from sandbox.toast.labor import models as labor
 from sandbox.toast.orders import guests, models as orders
 from sandbox.toast.orders.book import OrderBook
 from sandbox.toast.partners.models import Connection
@@ -16,7 +17,11 @@ TYPES = (ToastState, OrderBook, ManagementGroup, Restaurant, Client, Token, Conn
          catalog.Table, catalog.Discount, catalog.ServiceCharge, catalog.ModifierOption, catalog.ModifierGroup,
          catalog.MenuItem, catalog.MenuGroup, catalog.Menu, catalog.Catalog,
          orders.AppliedTax, orders.AppliedDiscount, orders.Selection, orders.AppliedServiceCharge, orders.Payment,
-         orders.Customer, orders.DeliveryInfo, orders.Check, orders.Order, guests.CurbsidePickup, guests.Loyalty)
+         orders.Customer, orders.DeliveryInfo, orders.Check, orders.Order, guests.CurbsidePickup, guests.Loyalty,
+         labor.Job, labor.WageOverride, labor.Employee, labor.Shift, labor.Break, labor.Takings, labor.TimeEntry)
+
+# Labor collections, by restaurant and then by GUID, and the type each holds.
+_LABOR = {"employees": labor.Employee, "jobs": labor.Job, "shifts": labor.Shift, "time_entries": labor.TimeEntry}
 
 # Catalog collections by GUID, and the type each holds.
 _CATALOG = {"tax_rates": catalog.TaxRate, "dining_options": catalog.DiningOption,
@@ -38,11 +43,20 @@ def check_import(state, where):
     for restaurant in state.restaurants.values():
         check_known([restaurant.management_group_guid], state.groups, f"{where}.restaurants", "group")
     check_known(state.catalogs, state.restaurants, f"{where}.catalogs", "restaurant")
-    for name, people in (("employees", state.employees), ("guests", state.guests)):
-        for key, listed in people.items():
-            if not isinstance(listed, list) or not all(isinstance(p, dict) and isinstance(p.get("guid"), str)
-                                                       for p in listed):
-                raise Refused(f"{where}.{name}[{key!r}]", "expected a list of people, each with a guid")
+    for key, listed in state.guests.items():
+        if not isinstance(listed, list) or not all(isinstance(p, dict) and isinstance(p.get("guid"), str)
+                                                   for p in listed):
+            raise Refused(f"{where}.guests[{key!r}]", "expected a list of people, each with a guid")
+    for name, kind in _LABOR.items():
+        by_restaurant = getattr(state, name)
+        check_known(by_restaurant, state.restaurants, f"{where}.{name}", "restaurant")
+        for restaurant, held in by_restaurant.items():
+            if not isinstance(held, dict):
+                raise Refused(f"{where}.{name}[{restaurant!r}]", "expected an object")
+            check_mapping(held, kind, f"{where}.{name}[{restaurant!r}]", key=lambda x: x.guid)
+    for restaurant, entries in state.time_entries.items():
+        for entry in entries.values():
+            check_items(entry.breaks, labor.Break, f"{where}.time_entries[{restaurant!r}][{entry.guid!r}].breaks")
     for guid, held in state.catalogs.items():
         for name, kind in _CATALOG.items():
             check_mapping(getattr(held, name), kind, f"{where}.catalogs[{guid!r}].{name}", key=lambda x: x.guid)
