@@ -13,7 +13,9 @@ from werkzeug.routing import Map, Rule
 from sandbox.config import Config, load_config
 from sandbox.control.provider import ControlProvider
 from sandbox.core import heap, pipeline, portable
+from sandbox.core.admission import Admission
 from sandbox.core.clock import parse_instant
+from sandbox.core.connection import BodyReader
 from sandbox.core.delivery import Dispatcher
 from sandbox.core.errors import ApiError, BadRequest, error_class
 from sandbox.core.fixtures import fixture_key, load_fixtures
@@ -58,6 +60,7 @@ class Sandbox:
         if config.world_file:
             portable.load_file(self.store.get(None), config.world_file)
         self.observer = Observer(self, config.log_format)
+        self.bodies = BodyReader(config.threads)
 
     def world_settings(self, **overrides):
         """The app's world settings with some replaced; a start time that is not an instant is a 400."""
@@ -130,6 +133,7 @@ def create_app(config=None):
         app.view_functions[endpoint] = _view(sandbox, provider, operation)
     app.register_error_handler(HTTPException, functools.partial(_http_error, sandbox))
     app.before_request(functools.partial(Guard(config).check, sandbox))
+    app.wsgi_app = Admission(app.wsgi_app, sandbox)
     return app
 
 

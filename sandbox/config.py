@@ -59,6 +59,12 @@ class Config:
     tls_cert: str = None
     tls_key: str = None
     tls_dir: str = None
+    server: str = field(default="granian", metadata={"doc": "the HTTP server under the app: granian (default, "
+                                                            "faster) or gunicorn"})
+    header_timeout: float = field(default=10.0, metadata={"doc": "seconds a client may take to send a request's "
+                                                                 "headers before its connection is closed"})
+    reserve_threads: int = field(default=8, metadata={"doc": "threads kept for the control API and health: API "
+                                                             "requests beyond threads minus this answer 503 at once"})
 
     @property
     def start_instant(self):
@@ -114,6 +120,9 @@ class ConfigSchema(Schema):
     tls_cert = mf.String(allow_none=True)
     tls_key = mf.String(allow_none=True)
     tls_dir = mf.String(allow_none=True)
+    server = mf.String(validate=validate.OneOf(["granian", "gunicorn"]))
+    header_timeout = mf.Float(validate=validate.Range(min=0.1, max=3600))
+    reserve_threads = mf.Integer(validate=validate.Range(min=1, max=255))
 
     @post_load
     def _build(self, data, **_):
@@ -125,6 +134,8 @@ class ConfigSchema(Schema):
         for name in LIST_SETTINGS:
             if name in data:
                 data[name] = tuple(data[name])
+        if data.get("reserve_threads", 8) >= data.get("threads", 64):
+            raise ValidationError("must be below threads (API requests need at least one)", "reserve_threads")
         if bool(data.get("tls_cert")) != bool(data.get("tls_key")):
             raise ValidationError("a certificate and its key go together (--cert and --key)", "tls_cert")
         return Config(**data)

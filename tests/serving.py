@@ -26,13 +26,14 @@ def run(*args, env=None, timeout=60):
 class Served:
     """`python -m sandbox serve ARGS` on a free port; every output line is kept in `.lines` as it comes."""
 
-    def __init__(self, *args, scheme="http"):
+    def __init__(self, server, *args, scheme="http"):
         self.port = free_port()
         self.url = f"{scheme}://127.0.0.1:{self.port}"
         self.lines = []
         self._arrived = queue.Queue()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "sandbox", "serve", "--port", str(self.port), "--history-days", "0", *args],
+            [sys.executable, "-m", "sandbox", "serve", "--server", server, "--port", str(self.port), "--history-days",
+             "0", *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         threading.Thread(target=self._read, daemon=True).start()
         self.banner = self.wait_for("  console  ")

@@ -18,9 +18,9 @@ WORKERS_SECONDS = 6
 
 
 @pytest.fixture(scope="module")
-def served():
+def served(server):
     # Rate limits off: the race sends far more than the platforms' 20 per second.
-    with served_sandbox("--history-days", "2", SANDBOX_RATE_LIMITS="false", SANDBOX_BODY_TIMEOUT="2") as (base, _):
+    with served_sandbox(server, "--history-days", "2", SANDBOX_RATE_LIMITS="false", SANDBOX_BODY_TIMEOUT="2") as (base, _):
         yield base
 
 
@@ -366,7 +366,7 @@ def _quietly(call, *args, **kwargs):
         pass
 
 
-def test_snapshot_save_and_load_commands_keep_a_world_across_restarts(served, tmp_path):
+def test_snapshot_save_and_load_commands_keep_a_world_across_restarts(served, server, tmp_path):
     base = served
     saved = tmp_path / "prepared.json"
     prepared = _world(base, "prepared")
@@ -383,7 +383,7 @@ def test_snapshot_save_and_load_commands_keep_a_world_across_restarts(served, tm
     assert requests.get(f"{base}/_sandbox/clock", headers={"X-Sandbox-World": "loaded"},
                         timeout=10).json()["now"] == "2026-12-24T18:00:00.000Z"
     # A restart with the file starts from it; without it, fresh (the default world's own clock).
-    with served_sandbox("--history-days", "0", "--world-file", str(saved)) as (restarted, _):
+    with served_sandbox(server, "--history-days", "0", "--world-file", str(saved)) as (restarted, _):
         assert requests.get(f"{restarted}/_sandbox/clock", timeout=10).json()["now"] == "2026-12-24T18:00:00.000Z"
     missing = subprocess.run([*run, "load", str(tmp_path / "nope.json"), "--url", base], capture_output=True,
                              text=True, timeout=60)

@@ -9,31 +9,46 @@ from flask import Response, request
 
 from sandbox.core.errors import error_class
 
-# Set while the sandbox shuts down or scenarios are cleared, so that hangs end early.
 _MALFORMED = b'{"status": 200, "data": [{"guid": "'
 
 
-def _socket():
-    """The client connection under gunicorn or werkzeug's server (None under the test client)."""
-    return request.environ.get("gunicorn.socket") or request.environ.get("werkzeug.socket")
+class Dropped(Exception):
+    """Raised from a response body to make a server that keeps its sockets to itself (granian) end the
+    connection: it has sent the status line and headers, and the client sees the rest cut off."""
+
+
+def _end_connection(environ):
+    """Shut the client connection down, or raise Dropped where the server holds no socket the app can reach."""
+    connection = environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
+    if connection is None:
+        raise Dropped()
+    try:
+        connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 def _drop():
-    """Close the client connection without answering; the WSGI server's own write then fails quietly."""
-    connection = _socket()
-    if connection is not None:
-        try:
-            connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-    return Response(b"", status=502, headers={"Connection": "close"})
+    """Close the client connection without answering (under gunicorn and werkzeug; under granian the headers of a
+    502 go out first and the body never comes); the server's own write then fails quietly."""
+    environ = request.environ
+
+    def nothing():
+        _end_connection(environ)
+        yield b""
+    if environ.get("gunicorn.socket") or environ.get("werkzeug.socket"):
+        _end_connection(environ)
+        return Response(b"", status=502, headers={"Connection": "close"})
+    return Response(nothing(), status=502, headers={"Content-Length": "1", "Connection": "close"})
 
 
 def _truncated(body):
     """Headers promising the whole body, half of it, then the connection closes."""
+    environ = request.environ
+
     def stream():
         yield body[:len(body) // 2]
-        _drop()
+        _end_connection(environ)
     return Response(stream(), status=200, content_type="application/json",
                     headers={"Content-Length": str(len(body)), "Connection": "close"})
 
