@@ -60,7 +60,7 @@ class Sandbox:
         if config.world_file:
             portable.load_file(self.store.get(None), config.world_file)
         self.observer = Observer(self, config.log_format)
-        self.bodies = BodyReader(config.threads)
+        self.bodies = BodyReader(max(1, (config.threads - config.reserve) // 2))
 
     def world_settings(self, **overrides):
         """The app's world settings with some replaced; a start time that is not an instant is a 400."""

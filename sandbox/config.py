@@ -63,8 +63,14 @@ class Config:
                                                             "faster) or gunicorn"})
     header_timeout: float = field(default=10.0, metadata={"doc": "seconds a client may take to send a request's "
                                                                  "headers before its connection is closed"})
-    reserve_threads: int = field(default=8, metadata={"doc": "threads kept for the control API and health: API "
-                                                             "requests beyond threads minus this answer 503 at once"})
+    reserve_threads: int = field(default=None, metadata={"doc": "threads kept for the control API and health (default "
+                                                                "an eighth of threads, at least one): API requests "
+                                                                "beyond the rest answer 503 at once"})
+
+    @property
+    def reserve(self):
+        """Threads kept for the control API and health."""
+        return self.reserve_threads or max(1, self.threads // 8) if self.threads > 1 else 0
 
     @property
     def start_instant(self):
@@ -122,7 +128,7 @@ class ConfigSchema(Schema):
     tls_dir = mf.String(allow_none=True)
     server = mf.String(validate=validate.OneOf(["granian", "gunicorn"]))
     header_timeout = mf.Float(validate=validate.Range(min=0.1, max=3600))
-    reserve_threads = mf.Integer(validate=validate.Range(min=1, max=255))
+    reserve_threads = mf.Integer(allow_none=True, validate=validate.Range(min=1, max=255))
 
     @post_load
     def _build(self, data, **_):
@@ -134,7 +140,7 @@ class ConfigSchema(Schema):
         for name in LIST_SETTINGS:
             if name in data:
                 data[name] = tuple(data[name])
-        if data.get("reserve_threads", 8) >= data.get("threads", 64):
+        if (data.get("reserve_threads") or 0) >= data.get("threads", 64):
             raise ValidationError("must be below threads (API requests need at least one)", "reserve_threads")
         if bool(data.get("tls_cert")) != bool(data.get("tls_key")):
             raise ValidationError("a certificate and its key go together (--cert and --key)", "tls_cert")

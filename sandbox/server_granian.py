@@ -29,10 +29,11 @@ class _Server(MPServer):
 
 
 class _QuietDrops(logging.Filter):
-    """A connection dropped on purpose (a scenario) is not an application error."""
+    """A connection dropped on purpose (a scenario) is not an application error (granian logs the traceback as
+    the record's text)."""
 
     def filter(self, record):
-        return not (record.exc_info and isinstance(record.exc_info[1], Dropped))
+        return Dropped.MARK not in record.getMessage()
 
 
 @WorkerProcess.wrap_target
@@ -45,7 +46,8 @@ def _worker(*args, **kwargs):
 
 def _load(_target):
     """In the worker, after the fork: start the background threads, print the banner once the port answers."""
-    logging.getLogger("_granian").addFilter(_QuietDrops())
+    for handler in logging.getLogger("_granian").handlers:
+        handler.addFilter(_QuietDrops())
     _launch.started()
     threading.Thread(target=_announce, args=(_launch,), name="sandbox-banner", daemon=True).start()
     return _launch.app

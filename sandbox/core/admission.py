@@ -20,7 +20,7 @@ class Admission:
     def __init__(self, wsgi_app, sandbox):
         self.wsgi_app = wsgi_app
         self.sandbox = sandbox
-        self.reserve = sandbox.config.reserve_threads
+        self.reserve = sandbox.config.reserve
         self.limit = sandbox.config.threads - self.reserve
         self.in_flight = 0
         self._lock = threading.Lock()

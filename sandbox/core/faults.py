@@ -16,6 +16,11 @@ class Dropped(Exception):
     """Raised from a response body to make a server that keeps its sockets to itself (granian) end the
     connection: it has sent the status line and headers, and the client sees the rest cut off."""
 
+    MARK = "connection dropped on purpose by a scenario"
+
+    def __init__(self):
+        super().__init__(self.MARK)
+
 
 def _end_connection(environ):
     """Shut the client connection down, or raise Dropped where the server holds no socket the app can reach."""
@@ -32,14 +37,15 @@ def _drop():
     """Close the client connection without answering (under gunicorn and werkzeug; under granian the headers of a
     502 go out first and the body never comes); the server's own write then fails quietly."""
     environ = request.environ
-
-    def nothing():
-        _end_connection(environ)
-        yield b""
     if environ.get("gunicorn.socket") or environ.get("werkzeug.socket"):
         _end_connection(environ)
         return Response(b"", status=502, headers={"Connection": "close"})
-    return Response(nothing(), status=502, headers={"Content-Length": "1", "Connection": "close"})
+    return Response(_cut(environ), status=502, headers={"Content-Length": "1", "Connection": "close"})
+
+
+def _cut(environ):
+    _end_connection(environ)
+    yield b""
 
 
 def _truncated(body):
