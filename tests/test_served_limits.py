@@ -22,7 +22,8 @@ TOSTER = {"Authorization": f"Bearer {TOSTER_ALL}"}
 def served(server, tmp_path_factory):
     home = tmp_path_factory.mktemp("home")      # where gunicorn would put its control socket
     sandbox = Served(server, "--threads", str(THREADS), "--quiet", env={
-        "HOME": str(home), "XDG_RUNTIME_DIR": str(home), "SANDBOX_HEADER_TIMEOUT": "3", "SANDBOX_RATE_LIMITS": "false"})
+        "HOME": str(home), "XDG_RUNTIME_DIR": str(home), "SANDBOX_HEADER_TIMEOUT": "3", "SANDBOX_RATE_LIMITS": "false",
+        "SANDBOX_BODY_TIMEOUT": "2"})
     yield sandbox.url, home, sandbox.process.pid
     sandbox.stop()
 
@@ -94,6 +95,48 @@ def test_requests_caught_in_a_hang_keep_the_reserve_free(served):
         for thread in hanging:
             thread.join(30)
     assert requests.get(f"{base}/api/products", headers=TOSTER, timeout=5).status_code == 200
+
+
+def _lying_post(base, path=b"/api/orders"):
+    """A POST announcing 100 bytes of body and sending 10."""
+    connection = socket.create_connection(("127.0.0.1", _port(base)))
+    connection.sendall(b"POST " + path + b" HTTP/1.1\r\n" + HEAD + b"Content-Type: application/json\r\n"
+                       b"Content-Length: 100\r\n\r\n{\"items\": ")
+    return connection
+
+
+def _post_order(base):
+    return requests.post(f"{base}/api/orders", headers=TOSTER, json={"type": "pickup"}, timeout=5)
+
+
+def test_a_body_that_never_arrives(served, server):
+    base, _, _ = served
+    lying = [_lying_post(base) for _ in range(3)]      # (threads - reserve) // 2: the cap on waiting readers
+    try:
+        time.sleep(0.5)
+        assert max(_health_takes(base) for _ in range(3)) < 1
+        assert requests.get(f"{base}/api/products", headers=TOSTER, timeout=5).status_code == 200
+        if server == "gunicorn":
+            # The socket's time limit (2 s here) ends the read: 408 in Toster's shape, and the connection closes.
+            lying[0].settimeout(5)
+            answer = lying[0].recv(4096)
+            assert answer.startswith(b"HTTP/1.1 408") and b'"error":"The request body did not arrive' in answer
+            assert _post_order(base).status_code == 400
+        else:
+            # granian's read waits for the client; past the cap a body answers 503 at once instead of waiting.
+            started = time.perf_counter()
+            refused = _raw(base, b"POST /api/orders HTTP/1.1\r\n" + HEAD + b"Content-Length: 100\r\n\r\n{", wait=3)
+            assert time.perf_counter() - started < 2
+            assert refused.startswith(b"HTTP/1.1 503") and b"waiting for their bodies" in refused
+    finally:
+        for connection in lying:
+            connection.close()
+    time.sleep(0.5)
+    # Clients that left mid-body hold nothing: a whole body is read and answered as usual.
+    for _ in range(10):
+        _lying_post(base).close()
+    time.sleep(0.5)
+    assert _post_order(base).status_code == 400         # a Toster validation error: the body was read
 
 
 def _quiet_get(url, timeout):
