@@ -51,7 +51,7 @@ def served(operation_name, seconds, folder, server):
                                str(peers.THREADS)], {"SANDBOX_RATE_LIMITS": "false"}, base, "/_sandbox/health")
     try:
         operation = next(o for o in peers._operations(base) if o.name == operation_name)
-        script = operation.script(folder)
+        script = operation.script(folder, server)
         worker = max(peers._tree(process.pid))           # the worker is the master's child on either server
         load = subprocess.Popen(["wrk", "-t2", f"-c{peers.CONNECTIONS}", f"-d{seconds + 4}s", "-s", str(script),
                                  base + operation.path], stdout=subprocess.PIPE, text=True)

@@ -126,16 +126,16 @@ class Operation:
     def __init__(self, name, method, path, headers, body=None, peers=("prism", "flask")):
         self.name, self.method, self.path, self.headers, self.body, self.peers = name, method, path, headers, body, peers
 
-    def script(self, folder):
-        """A wrk Lua script setting the method, headers and body."""
+    def script(self, folder, server):
+        """A wrk Lua script setting the method, headers and body (one per server: each has its own login)."""
         lines = [f'wrk.method = "{self.method}"']
         lines += [f'wrk.headers["{k}"] = "{v}"' for k, v in self.headers.items()]
         if self.body is not None:
-            body = folder / f"{abs(hash(self.name))}.json"
+            body = folder / f"{server}-{abs(hash(self.name))}.json"
             body.write_text(json.dumps(self.body))
             lines += ['wrk.headers["Content-Type"] = "application/json"',
                       f'local f = io.open("{body}", "rb"); wrk.body = f:read("*a"); f:close()']
-        path = folder / f"{abs(hash(self.name))}.lua"
+        path = folder / f"{server}-{abs(hash(self.name))}.lua"
         path.write_text("\n".join(lines) + "\n")
         return path
 
@@ -240,9 +240,10 @@ def main():
             processes.append(process)
             servers[server] = (base, process)
             print(f"sandbox on {server} ready after {ready:.2f} s, {_memory_mb(process.pid):.0f} MB")
-        base = servers[SANDBOXES[0]][0]
-        operations = _operations(base)
-        captures = _capture(base, operations, folder)
+        # Each sandbox logs in and finds its own orders: a token is only good where it was issued.
+        loaded = {server: _operations(servers[server][0]) for server in SANDBOXES}
+        operations = loaded[SANDBOXES[0]]
+        captures = _capture(servers[SANDBOXES[0]][0], operations, folder)
         port = _free_port()
         flask_base = f"http://127.0.0.1:{port}"
         process, ready = _start([sys.executable, "-m", "gunicorn", "--chdir", str(ROOT / "bench"), "-w", "1",
@@ -262,7 +263,7 @@ def main():
             print(f"Prism ready after {ready:.2f} s, {_memory_mb(process.pid):.0f} MB")
         else:
             print("Prism is not installed (npm install -g @stoplight/prism-cli): skipped")
-        _run_all(servers, operations, folder, seconds, repeats)
+        _run_all(servers, loaded, folder, seconds, repeats)
         for server in SANDBOXES:
             print(f"sandbox on {server}, memory after the runs: {_memory_mb(servers[server][1].pid):.0f} MB")
         print("machine after:", machine.describe())
@@ -272,9 +273,10 @@ def main():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _targets(servers, operation):
+def _targets(servers, loaded, operation):
     """Which server answers an operation at which path (Prism mounts the spec's paths without its basePath)."""
-    found = {server: (servers[server][0], operation) for server in SANDBOXES}
+    found = {server: (servers[server][0], next(o for o in loaded[server] if o.name == operation.name))
+             for server in SANDBOXES}
     if "flask" in operation.peers:
         found["flask"] = (servers["flask"][0], operation)
     if "prism" in operation.peers and "prism" in servers:
@@ -284,9 +286,10 @@ def _targets(servers, operation):
     return found
 
 
-def _run_all(servers, operations, folder, seconds, repeats):
-    plan = [(operation, name, base, target, target.script(folder))
-            for operation in operations for name, (base, target) in _targets(servers, operation).items()]
+def _run_all(servers, loaded, folder, seconds, repeats):
+    operations = loaded[SANDBOXES[0]]
+    plan = [(operation, name, base, target, target.script(folder, name))
+            for operation in operations for name, (base, target) in _targets(servers, loaded, operation).items()]
     for operation, name, base, target, script in plan:        # warm up every pair once
         _wrk(base, target, script, min(2, seconds))
     results = {}

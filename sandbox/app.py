@@ -13,7 +13,7 @@ from werkzeug.routing import Map, Rule
 from sandbox.config import Config, load_config
 from sandbox.control.provider import ControlProvider
 from sandbox.core import heap, pipeline, portable
-from sandbox.core.admission import Admission
+from sandbox.core.admission import Admission, Gate
 from sandbox.core.clock import parse_instant
 from sandbox.core.connection import BodyReader
 from sandbox.core.delivery import Dispatcher
@@ -60,7 +60,8 @@ class Sandbox:
         if config.world_file:
             portable.load_file(self.store.get(None), config.world_file)
         self.observer = Observer(self, config.log_format)
-        self.bodies = BodyReader(max(1, (config.threads - config.reserve) // 2))
+        self.gate = Gate(config.threads, config.reserve)
+        self.bodies = BodyReader(self.gate)
 
     def world_settings(self, **overrides):
         """The app's world settings with some replaced; a start time that is not an instant is a 400."""

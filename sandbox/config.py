@@ -65,7 +65,8 @@ class Config:
                                                                  "headers before its connection is closed"})
     reserve_threads: int = field(default=None, metadata={"doc": "threads kept for the control API and health (default "
                                                                 "an eighth of threads, at least one): API requests "
-                                                                "beyond the rest answer 503 at once"})
+                                                                "that wait (a hang or latency fault, a body still "
+                                                                "arriving) beyond the rest answer 503"})
 
     @property
     def reserve(self):

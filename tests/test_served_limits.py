@@ -82,12 +82,14 @@ def test_requests_caught_in_a_hang_keep_the_reserve_free(served):
     try:
         time.sleep(1)
         assert max(_health_takes(base) for _ in range(5)) < 1
-        # Beyond threads minus the reserve (8 - 1 here), an API request answers 503 at once in Toster's shape.
+        # Beyond threads minus the reserve (8 - 1 here), a request caught in the hang answers 503 at once, in
+        # Toster's shape.
         started = time.perf_counter()
         busy = requests.get(f"{base}/api/products", headers=TOSTER, timeout=5)
         assert time.perf_counter() - started < 1
         assert busy.status_code == 503 and busy.headers["Retry-After"] == "1"
-        assert set(busy.json()) == {"error", "details"} and "at once" in busy.json()["error"]
+        assert set(busy.json()) == {"error", "details"} and "kept for the control API" in busy.json()["error"]
+        assert sum(answer == 503 for answer in answers) >= 20 - (THREADS - 1)
         # The call that switches the hang off is never stuck behind it.
         assert requests.delete(f"{base}/_sandbox/scenarios", timeout=5).status_code in (200, 204)
     finally:
@@ -111,7 +113,7 @@ def _post_order(base):
 
 def test_a_body_that_never_arrives(served, server):
     base, _, _ = served
-    lying = [_lying_post(base) for _ in range(3)]      # (threads - reserve) // 2: the cap on waiting readers
+    lying = [_lying_post(base) for _ in range(THREADS - 1)]      # every slot of the gate: threads - reserve
     try:
         time.sleep(0.5)
         assert max(_health_takes(base) for _ in range(3)) < 1
@@ -123,11 +125,11 @@ def test_a_body_that_never_arrives(served, server):
             assert answer.startswith(b"HTTP/1.1 408") and b'"error":"The request body did not arrive' in answer
             assert _post_order(base).status_code == 400
         else:
-            # granian's read waits for the client; past the cap a body answers 503 at once instead of waiting.
+            # granian's read waits for the client; with every slot taken, another body answers 503 at once.
             started = time.perf_counter()
             refused = _raw(base, b"POST /api/orders HTTP/1.1\r\n" + HEAD + b"Content-Length: 100\r\n\r\n{", wait=3)
             assert time.perf_counter() - started < 2
-            assert refused.startswith(b"HTTP/1.1 503") and b"waiting for their bodies" in refused
+            assert refused.startswith(b"HTTP/1.1 503") and b"kept for the control API" in refused
     finally:
         for connection in lying:
             connection.close()

@@ -1,50 +1,49 @@
-"""Admission before Flask: threads kept in reserve for the control API and health, so that API requests caught in
-hangs, slow bodies or a flood can never take the last of them."""
+"""Threads kept for the control API and health: the slow stages of API requests (a hang or latency fault, reading a
+body) take a slot of a gate sized `threads - reserve`, and a request that finds the gate full answers 503 in its
+provider's shape instead of taking one of the last threads. Also the framing no server should pass on."""
 
+import contextlib
 import threading
 
 from sandbox.core import pipeline
 from sandbox.core.errors import error_class
-from sandbox.core.guard import CONTROL_PREFIX
 
-BUSY = ("The sandbox is serving {limit} API requests at once, its limit (threads minus the {reserve} kept for the "
-        "control API); try again in a moment")
+BUSY = ("The sandbox is already holding {limit} API requests that wait (hangs, latency or bodies still arriving), "
+        "its limit: threads minus the {reserve} kept for the control API; try again in a moment")
 AMBIGUOUS_LENGTH = "The request has both Content-Length and Transfer-Encoding: its length is ambiguous"
 
 
+class Gate:
+    """Slots for the slow stages of API requests; `reserve` threads are left to everything else."""
+
+    def __init__(self, threads, reserve):
+        self.limit = max(1, threads - reserve)
+        self.reserve = reserve
+        self._slots = threading.BoundedSemaphore(self.limit)
+
+    @contextlib.contextmanager
+    def slot(self, wait=0.0):
+        """Hold a slot while the block runs; 503 (Retry-After: 1) when none frees up within `wait` seconds."""
+        if not self._slots.acquire(timeout=wait):
+            raise error_class(503)(BUSY.format(limit=self.limit, reserve=self.reserve), headers={"Retry-After": "1"})
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
 class Admission:
-    """WSGI middleware: API requests beyond `threads - reserve_threads` in flight answer 503 at once, in their
-    provider's shape with Retry-After; control requests (`/_sandbox/...`) always go through. A request that frames
-    its body two ways is refused before anything reads it."""
+    """WSGI middleware: a request that frames its body two ways (Content-Length and Transfer-Encoding) is refused
+    in its provider's shape before anything reads it, under any server."""
 
     def __init__(self, wsgi_app, sandbox):
         self.wsgi_app = wsgi_app
         self.sandbox = sandbox
-        self.reserve = sandbox.config.reserve
-        self.limit = sandbox.config.threads - self.reserve
-        self.in_flight = 0
-        self._lock = threading.Lock()
 
     def __call__(self, environ, start_response):
         if "HTTP_TRANSFER_ENCODING" in environ and environ.get("CONTENT_LENGTH"):
-            return self._refuse(environ, start_response, error_class(400)(AMBIGUOUS_LENGTH),
-                                {"Connection": "close"})
-        if environ.get("PATH_INFO", "").startswith(CONTROL_PREFIX):
-            return self.wsgi_app(environ, start_response)
-        with self._lock:
-            admitted = self.in_flight < self.limit
-            self.in_flight += admitted
-        if not admitted:
-            error = error_class(503)(BUSY.format(limit=self.limit, reserve=self.reserve))
-            return self._refuse(environ, start_response, error, {"Retry-After": "1"})
-        try:
-            return self.wsgi_app(environ, start_response)
-        finally:
-            with self._lock:
-                self.in_flight -= 1
-
-    def _refuse(self, environ, start_response, error, headers):
-        error.headers.update(headers)
-        provider = self.sandbox.provider_for_path(environ.get("PATH_INFO", ""))
-        response = pipeline.json_response(pipeline.error_reply(provider, error, pipeline.new_request_id()))
-        return response(environ, start_response)
+            error = error_class(400)(AMBIGUOUS_LENGTH, headers={"Connection": "close"})
+            provider = self.sandbox.provider_for_path(environ.get("PATH_INFO", ""))
+            response = pipeline.json_response(pipeline.error_reply(provider, error, pipeline.new_request_id()))
+            return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)

@@ -90,10 +90,13 @@ class Faults:
 
     def _answer(self, ctx, fault, provider):
         delay = self._scenarios.latency(fault)
-        if delay:
-            self._release.wait(delay)
+        if delay or fault.get("hang"):
+            with ctx.sandbox.gate.slot():       # waiting, it holds none of the threads kept for the control API
+                if delay:
+                    self._release.wait(delay)
+                if fault.get("hang"):
+                    self._release.wait(fault["hang"])
         if fault.get("hang"):
-            self._release.wait(fault["hang"])
             return _drop()
         if fault.get("drop"):
             return _drop()
