@@ -2,7 +2,8 @@
 
 Served: `python -m sandbox serve --server S` (rate limits off, 8 threads) under wrk load while py-spy samples the
 worker, only when a thread holds the GIL (the one core the process can use); samples are summed by layer: the HTTP
-server's Python code (granian's is a thin shim over Rust, which py-spy does not see), Flask and werkzeug, the sandbox's pipeline (sandbox/core) and its handlers (the providers), and the rest. In-process: cProfile
+server's Python code (granian's is a thin shim over Rust, which py-spy does not see), Flask and werkzeug, the
+sandbox's pipeline (sandbox/core) and its handlers (the providers), and the rest. In-process: cProfile
 of the same request through the Flask app, the sandbox's own functions by cumulative time.
 
 Usage: python bench/hot_path.py ["GET /orders/{guid}" | "POST /orders (small)" | ...] [seconds, default 10]
@@ -75,7 +76,8 @@ def served(operation_name, seconds, folder, server):
         for frame in set(stack_frames):
             if "sandbox/" in frame:
                 frames[frame] += int(count)
-    print(f"\nserved on {server}, {operation_name}: {rate} req/s under load; {total} samples with the GIL held by a request thread")
+    print(f"\nserved on {server}, {operation_name}: {rate} req/s under load; {total} samples with the GIL held by a "
+          "request thread")
     for name, count in layers.most_common():
         print(f"  {count / total:6.1%}  {name}")
     print("  sandbox frames (inclusive):")

@@ -187,7 +187,7 @@ def free_port():
 
 
 @contextlib.contextmanager
-def served_sandbox(server, *arguments, **environment):
+def served_sandbox(*arguments, server=SERVERS[0], **environment):
     """`python -m sandbox serve --server SERVER` on a free loopback port, as a developer starts it; yields (base
     URL, the banner). `environment` adds SANDBOX_* settings."""
     port = free_port()

@@ -26,7 +26,7 @@ def run(*args, env=None, timeout=60):
 class Served:
     """`python -m sandbox serve ARGS` on a free port; every output line is kept in `.lines` as it comes."""
 
-    def __init__(self, server, *args, scheme="http", env=None):
+    def __init__(self, *args, server="granian", scheme="http", env=None):
         self.port = free_port()
         self.url = f"{scheme}://127.0.0.1:{self.port}"
         self.lines = []
@@ -34,7 +34,8 @@ class Served:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sandbox", "serve", "--server", server, "--port", str(self.port), "--history-days",
              "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
         threading.Thread(target=self._read, daemon=True).start()
         self.banner = self.wait_for("ready at" if "--quiet" in args else "  console  ")
 

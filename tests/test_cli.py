@@ -26,7 +26,7 @@ def _one_line_error(result, code=2):
 
 @pytest.fixture(scope="module")
 def served(server):
-    sandbox = Served(server, "--frozen", "--start-time", "2026-11-02T17:30:00Z")
+    sandbox = Served("--frozen", "--start-time", "2026-11-02T17:30:00Z", server=server)
     yield sandbox
     sandbox.stop()
 

@@ -35,7 +35,7 @@ def _samples(url):
 
 @pytest.fixture(scope="module")
 def text_served(server):
-    sandbox = Served(server)
+    sandbox = Served(server=server)
     yield sandbox
     sandbox.stop()
 
@@ -80,7 +80,7 @@ def test_metrics_count_webhook_deliveries_by_outcome(text_served):
 
 
 def test_json_access_lines(server):
-    sandbox = Served(server, "--log-format", "json")
+    sandbox = Served("--log-format", "json", server=server)
     try:
         requests.get(sandbox.url + RESTAURANTS, headers={"X-Sandbox-World": "default"}, timeout=5)
         sandbox.wait_for('"path":"/partners/v1/restaurants"')

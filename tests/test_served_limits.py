@@ -21,7 +21,7 @@ TOSTER = {"Authorization": f"Bearer {TOSTER_ALL}"}
 @pytest.fixture(scope="module")
 def served(server, tmp_path_factory):
     home = tmp_path_factory.mktemp("home")      # where gunicorn would put its control socket
-    sandbox = Served(server, "--threads", str(THREADS), "--quiet", env={
+    sandbox = Served("--threads", str(THREADS), "--quiet", server=server, env={
         "HOME": str(home), "XDG_RUNTIME_DIR": str(home), "SANDBOX_HEADER_TIMEOUT": "3", "SANDBOX_RATE_LIMITS": "false",
         "SANDBOX_BODY_TIMEOUT": "2"})
     yield sandbox.url, home, sandbox.process.pid
@@ -207,7 +207,7 @@ def _children(pid):
 
 
 def test_ctrl_c_stops_quickly_with_the_access_log_flushed(server):
-    sandbox = Served(server, "--quiet")
+    sandbox = Served("--quiet", server=server)
     for n in range(5):
         requests.get(f"{sandbox.url}/api/orders?n={n}", timeout=5)
     started = time.monotonic()

@@ -14,7 +14,7 @@ from helpers import HARBOR_DOWNTOWN, PARTNER, Receiver, free_port, served_sandbo
 
 @pytest.fixture(scope="module")
 def served(server):
-    with served_sandbox(server) as (base, banner):
+    with served_sandbox(server=server) as (base, banner):
         yield base, banner
 
 
@@ -152,7 +152,7 @@ def test_hang_until_the_client_times_out(served):
 
 
 def test_scenario_flag_at_start(server):
-    with served_sandbox(server, "--history-days", "0", "--scenario", "toast-outage") as (base, _):
+    with served_sandbox("--history-days", "0", "--scenario", "toast-outage", server=server) as (base, _):
         answer = requests.get(f"{base}/partners/v1/restaurants", timeout=5)
         assert answer.status_code == 503 and answer.headers["Retry-After"] == "30"
         assert requests.get(f"{base}/_sandbox/health", timeout=5).status_code == 200
@@ -163,7 +163,7 @@ ADMIN_TOKEN = "cli-admin-token-7"
 
 @pytest.fixture(scope="module")
 def guarded(server):
-    with served_sandbox(server, "--admin-token", ADMIN_TOKEN, "--quiet", "--history-days", "0") as served:
+    with served_sandbox("--admin-token", ADMIN_TOKEN, "--quiet", "--history-days", "0", server=server) as served:
         yield served
 
 

@@ -28,7 +28,7 @@ def _presented_fingerprint(port):
 
 @pytest.fixture(scope="module")
 def served_tls(server):
-    sandbox = Served(server, "--tls", scheme="https")
+    sandbox = Served("--tls", scheme="https", server=server)
     yield sandbox
     sandbox.stop()
 
@@ -47,7 +47,7 @@ def test_serve_tls_is_refused_by_a_client_that_does_not_trust_the_ca(served_tls)
 
 
 def test_the_generated_certificate_lives_as_long_as_the_process(server):
-    sandbox = Served(server, "--tls", scheme="https")
+    sandbox = Served("--tls", scheme="https", server=server)
     ca, _ = _trusted(sandbox.banner)
     assert os.path.exists(ca)
     sandbox.stop()
@@ -55,7 +55,7 @@ def test_the_generated_certificate_lives_as_long_as_the_process(server):
 
 
 def test_tls_dir_keeps_the_files_where_asked(server, tmp_path):
-    sandbox = Served(server, "--tls-dir", str(tmp_path / "tls"), scheme="https")
+    sandbox = Served("--tls-dir", str(tmp_path / "tls"), scheme="https", server=server)
     try:
         ca, _ = _trusted(sandbox.banner)
         assert ca == str(tmp_path / "tls" / "ca.pem")
@@ -68,7 +68,7 @@ def test_tls_dir_keeps_the_files_where_asked(server, tmp_path):
 
 def test_users_own_certificate_and_key(server, tmp_path):
     own = tls.generate(str(tmp_path))
-    sandbox = Served(server, "--cert", own.cert, "--key", own.key, scheme="https")
+    sandbox = Served("--cert", own.cert, "--key", own.key, scheme="https", server=server)
     try:
         assert f"trust {own.cert}" in sandbox.banner
         assert requests.get(f"{sandbox.url}/_sandbox/health", verify=own.ca, timeout=5).status_code == 200

@@ -20,7 +20,8 @@ WORKERS_SECONDS = 6
 @pytest.fixture(scope="module")
 def served(server):
     # Rate limits off: the race sends far more than the platforms' 20 per second.
-    with served_sandbox(server, "--history-days", "2", SANDBOX_RATE_LIMITS="false", SANDBOX_BODY_TIMEOUT="2") as (base, _):
+    with served_sandbox("--history-days", "2", server=server, SANDBOX_RATE_LIMITS="false",
+                        SANDBOX_BODY_TIMEOUT="2") as (base, _):
         yield base
 
 
@@ -390,7 +391,7 @@ def test_snapshot_save_and_load_commands_keep_a_world_across_restarts(served, se
     assert requests.get(f"{base}/_sandbox/clock", headers={"X-Sandbox-World": "loaded"},
                         timeout=10).json()["now"] == "2026-12-24T18:00:00.000Z"
     # A restart with the file starts from it; without it, fresh (the default world's own clock).
-    with served_sandbox(server, "--history-days", "0", "--world-file", str(saved)) as (restarted, _):
+    with served_sandbox("--history-days", "0", "--world-file", str(saved), server=server) as (restarted, _):
         assert requests.get(f"{restarted}/_sandbox/clock", timeout=10).json()["now"] == "2026-12-24T18:00:00.000Z"
     missing = subprocess.run([*run, "load", str(tmp_path / "nope.json"), "--url", base], capture_output=True,
                              text=True, timeout=60)
