@@ -18,6 +18,8 @@ RUN python /tmp/deps/dependencies.py /tmp/deps/setup.cfg > /tmp/deps/requirement
 RUN --mount=type=bind,from=wheel,source=/wheels,target=/wheels pip install --no-deps /wheels/*.whl
 USER sandbox
 WORKDIR /home/sandbox
+# Parse the specs once, into the user's cache (~/.cache/pos-sandbox, keyed by their content): every start skips it.
+RUN python -m sandbox seed --history-days 0 > /dev/null
 
 EXPOSE 8080
 # The port comes from SANDBOX_PORT (change it with `-e SANDBOX_PORT=...`, not a flag), so the check follows it.

@@ -1,11 +1,13 @@
 """Where a request's time goes, served and in-process, for one of bench/peers.py's operations.
 
-Served: `python -m sandbox serve` (rate limits off, 8 threads) under wrk load while py-spy samples the worker, only
-when a thread holds the GIL (the one core the process can use); samples are summed by layer: gunicorn, Flask and
-werkzeug, the sandbox's pipeline (sandbox/core) and its handlers (the providers), and the rest. In-process: cProfile
+Served: `python -m sandbox serve --server S` (rate limits off, 8 threads) under wrk load while py-spy samples the
+worker, only when a thread holds the GIL (the one core the process can use); samples are summed by layer: the HTTP
+server's Python code (granian's is a thin shim over Rust, which py-spy does not see), Flask and werkzeug, the
+sandbox's pipeline (sandbox/core) and its handlers (the providers), and the rest. In-process: cProfile
 of the same request through the Flask app, the sandbox's own functions by cumulative time.
 
 Usage: python bench/hot_path.py ["GET /orders/{guid}" | "POST /orders (small)" | ...] [seconds, default 10]
+       [granian (default) | gunicorn]
 Needs wrk, and py-spy (pip install py-spy) for the served profile."""
 
 import collections
@@ -23,7 +25,7 @@ from pathlib import Path
 import machine
 import peers
 
-LAYERS = (("gunicorn", "gunicorn/"), ("Flask and werkzeug", ("flask/", "werkzeug/")),
+LAYERS = (("HTTP server (Python side)", ("gunicorn/", "granian/")), ("Flask and werkzeug", ("flask/", "werkzeug/")),
           ("sandbox pipeline", "sandbox/core/"), ("sandbox handlers", "sandbox/"))
 
 
@@ -38,15 +40,20 @@ def _layer(frames):
     return found
 
 
-def served(operation_name, seconds, folder):
+# A frame every request thread's stack holds, per server (the rest is the server's own loop and bookkeeping).
+REQUEST_FRAME = {"gunicorn": "gthread.py", "granian": "granian/wsgi.py"}
+
+
+def served(operation_name, seconds, folder, server):
     port = peers._free_port()
     base = f"http://127.0.0.1:{port}"
-    process, _ = peers._start([sys.executable, "-m", "sandbox", "serve", "--port", str(port), "--threads",
+    process, _ = peers._start([sys.executable, "-m", "sandbox", "serve", "--server", server, "--port", str(port),
+                               "--threads",
                                str(peers.THREADS)], {"SANDBOX_RATE_LIMITS": "false"}, base, "/_sandbox/health")
     try:
         operation = next(o for o in peers._operations(base) if o.name == operation_name)
-        script = operation.script(folder)
-        worker = max(peers._tree(process.pid))           # gunicorn's worker is the master's child
+        script = operation.script(folder, server)
+        worker = max(peers._tree(process.pid))           # the worker is the master's child on either server
         load = subprocess.Popen(["wrk", "-t2", f"-c{peers.CONNECTIONS}", f"-d{seconds + 4}s", "-s", str(script),
                                  base + operation.path], stdout=subprocess.PIPE, text=True)
         time.sleep(2)
@@ -62,14 +69,15 @@ def served(operation_name, seconds, folder):
         if not stack or not count.isdigit():
             continue
         stack_frames = stack.split(";")
-        if not any("handle" in frame and "gthread" in frame for frame in stack_frames):
-            continue                                     # the master's loop and idle bookkeeping
+        if not any(REQUEST_FRAME[server] in frame for frame in stack_frames):
+            continue                                     # the server's loop and idle bookkeeping
         total += int(count)
         layers[_layer(stack_frames)] += int(count)
         for frame in set(stack_frames):
             if "sandbox/" in frame:
                 frames[frame] += int(count)
-    print(f"\nserved, {operation_name}: {rate} req/s under load; {total} samples with the GIL held by a request thread")
+    print(f"\nserved on {server}, {operation_name}: {rate} req/s under load; {total} samples with the GIL held by a "
+          "request thread")
     for name, count in layers.most_common():
         print(f"  {count / total:6.1%}  {name}")
     print("  sandbox frames (inclusive):")
@@ -113,10 +121,11 @@ def main():
     print("machine:", machine.describe())
     operation_name = sys.argv[1] if len(sys.argv) > 1 else "GET /orders/{guid}"
     seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    server = sys.argv[3] if len(sys.argv) > 3 else "granian"
     folder = Path(tempfile.mkdtemp(prefix="profile-"))
     try:
         if shutil.which("wrk") and shutil.which("py-spy"):
-            served(operation_name, seconds, folder)
+            served(operation_name, seconds, folder, server)
         else:
             print("wrk or py-spy is not installed: the served profile is skipped")
         in_process(operation_name)

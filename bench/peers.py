@@ -1,6 +1,7 @@
-"""The sandbox side by side with its peers on the hot paths: `python -m sandbox serve` (rate limits off), a bare Flask
-app under the same gunicorn shape answering with the sandbox's own bytes (the ceiling), and Prism's static mock of the
-platform's published orders spec when `prism` is installed. Each operation is loaded with wrk (loopback only);
+"""The sandbox side by side with its peers on the hot paths: `python -m sandbox serve` (rate limits off) on each of
+its HTTP servers (granian, the default, and gunicorn), a bare Flask app under gunicorn in the same shape answering with
+the sandbox's own bytes, and Prism's static mock of the platform's published orders spec (found beside the checkout,
+in ../shared/reference/toast-specs) when `prism` is installed. Each operation is loaded with wrk (loopback only);
 runs are interleaved, repeated, and the medians printed with the server CPU per request and the machine.
 
 Usage: python bench/peers.py [seconds per run, default 10] [repeats, default 3]
@@ -24,7 +25,10 @@ from pathlib import Path
 import machine
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDERS_SPEC = Path("/work/shared/reference/toast-specs/toast-orders-openapi.yaml")
+ORDERS_SPEC = ROOT.parent / "shared" / "reference" / "toast-specs" / "toast-orders-openapi.yaml"
+SANDBOXES = ("granian", "gunicorn")          # the first is the default server: its row is the sandbox's figure
+COLUMNS = {"granian": "sandbox on granian", "gunicorn": "sandbox on gunicorn", "prism": "Prism (Node)",
+           "flask": "bare Flask on gunicorn"}
 PARTNER = ("oXOJrLo8F2nXMzqQdgCWwDllJtWR6zql", "IKiUBKnCfK2vuAiSDMK2xTY2xA6bznBRkirAgsXOhyl9F6sn23DSp8kVzjliKE1Q")
 RESTAURANT = "6301bbfc-a0c5-454e-8ff9-bb510944fe0c"
 TOSTER_KEY = "966_cvQKFuDyvONtdGes2kzaiuK2VikKrSiufBU5VoWpXcwFwPjYvdXs"
@@ -122,16 +126,16 @@ class Operation:
     def __init__(self, name, method, path, headers, body=None, peers=("prism", "flask")):
         self.name, self.method, self.path, self.headers, self.body, self.peers = name, method, path, headers, body, peers
 
-    def script(self, folder):
-        """A wrk Lua script setting the method, headers and body."""
+    def script(self, folder, server):
+        """A wrk Lua script setting the method, headers and body (one per server: each has its own login)."""
         lines = [f'wrk.method = "{self.method}"']
         lines += [f'wrk.headers["{k}"] = "{v}"' for k, v in self.headers.items()]
         if self.body is not None:
-            body = folder / f"{abs(hash(self.name))}.json"
+            body = folder / f"{server}-{abs(hash(self.name))}.json"
             body.write_text(json.dumps(self.body))
             lines += ['wrk.headers["Content-Type"] = "application/json"',
                       f'local f = io.open("{body}", "rb"); wrk.body = f:read("*a"); f:close()']
-        path = folder / f"{abs(hash(self.name))}.lua"
+        path = folder / f"{server}-{abs(hash(self.name))}.lua"
         path.write_text("\n".join(lines) + "\n")
         return path
 
@@ -227,16 +231,19 @@ def main():
     folder = Path(tempfile.mkdtemp(prefix="peers-"))
     servers, processes = {}, []
     try:
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        process, ready = _start([sys.executable, "-m", "sandbox", "serve", "--port", str(port),
-                                 "--threads", str(THREADS)], {"SANDBOX_RATE_LIMITS": "false"}, base,
-                                "/_sandbox/health")
-        processes.append(process)
-        servers["sandbox"] = (base, process)
-        print(f"sandbox ready after {ready:.2f} s, {_memory_mb(process.pid):.0f} MB")
-        operations = _operations(base)
-        captures = _capture(base, operations, folder)
+        for server in SANDBOXES:
+            port = _free_port()
+            base = f"http://127.0.0.1:{port}"
+            process, ready = _start([sys.executable, "-m", "sandbox", "serve", "--server", server, "--port", str(port),
+                                     "--threads", str(THREADS)], {"SANDBOX_RATE_LIMITS": "false"}, base,
+                                    "/_sandbox/health")
+            processes.append(process)
+            servers[server] = (base, process)
+            print(f"sandbox on {server} ready after {ready:.2f} s, {_memory_mb(process.pid):.0f} MB")
+        # Each sandbox logs in and finds its own orders: a token is only good where it was issued.
+        loaded = {server: _operations(servers[server][0]) for server in SANDBOXES}
+        operations = loaded[SANDBOXES[0]]
+        captures = _capture(servers[SANDBOXES[0]][0], operations, folder)
         port = _free_port()
         flask_base = f"http://127.0.0.1:{port}"
         process, ready = _start([sys.executable, "-m", "gunicorn", "--chdir", str(ROOT / "bench"), "-w", "1",
@@ -256,8 +263,9 @@ def main():
             print(f"Prism ready after {ready:.2f} s, {_memory_mb(process.pid):.0f} MB")
         else:
             print("Prism is not installed (npm install -g @stoplight/prism-cli): skipped")
-        _run_all(servers, operations, folder, seconds, repeats)
-        print(f"sandbox memory after the runs: {_memory_mb(servers['sandbox'][1].pid):.0f} MB")
+        _run_all(servers, loaded, folder, seconds, repeats)
+        for server in SANDBOXES:
+            print(f"sandbox on {server}, memory after the runs: {_memory_mb(servers[server][1].pid):.0f} MB")
         print("machine after:", machine.describe())
     finally:
         for process in processes:
@@ -265,9 +273,10 @@ def main():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _targets(servers, operation):
+def _targets(servers, loaded, operation):
     """Which server answers an operation at which path (Prism mounts the spec's paths without its basePath)."""
-    found = {"sandbox": (servers["sandbox"][0], operation)}
+    found = {server: (servers[server][0], next(o for o in loaded[server] if o.name == operation.name))
+             for server in SANDBOXES}
     if "flask" in operation.peers:
         found["flask"] = (servers["flask"][0], operation)
     if "prism" in operation.peers and "prism" in servers:
@@ -277,9 +286,10 @@ def _targets(servers, operation):
     return found
 
 
-def _run_all(servers, operations, folder, seconds, repeats):
-    plan = [(operation, name, base, target, target.script(folder))
-            for operation in operations for name, (base, target) in _targets(servers, operation).items()]
+def _run_all(servers, loaded, folder, seconds, repeats):
+    operations = loaded[SANDBOXES[0]]
+    plan = [(operation, name, base, target, target.script(folder, name))
+            for operation in operations for name, (base, target) in _targets(servers, loaded, operation).items()]
     for operation, name, base, target, script in plan:        # warm up every pair once
         _wrk(base, target, script, min(2, seconds))
     results = {}
@@ -290,25 +300,24 @@ def _run_all(servers, operations, folder, seconds, repeats):
             rate, bad, total = _wrk(base, target, script, seconds)
             used = _cpu_seconds(pid) - cpu
             results.setdefault((operation.name, name), []).append((rate, bad, used / max(total, 1) * 1000))
-    print(f"\nwrk -t2 -c{CONNECTIONS} -d{seconds}s, gunicorn 1 worker x {THREADS} threads, medians of {repeats}")
-    print(f"{'operation':34} {'size':>8} {'sandbox':>9} {'CPU ms':>7} {'Prism':>9} {'Flask':>9} {'CPU ms':>7} "
-          f"{'vs Prism':>8} {'vs Flask':>8}")
+    names = [*SANDBOXES, "prism", "flask"]
+    print(f"\nwrk -t2 -c{CONNECTIONS} -d{seconds}s, 1 worker x {THREADS} threads, medians of {repeats}; requests/s "
+          f"(server CPU ms per request); columns: {', '.join(COLUMNS[name] for name in names)}")
+    print(f"{'operation':34} {'size':>8} " + " ".join(f"{name:>16}" for name in names)
+          + f" {'vs Prism':>8} {'vs Flask':>8}")
+    default = SANDBOXES[0]
     for operation in operations:
-        row = {name: results[(operation.name, name)] for name in ("sandbox", "flask", "prism")
-               if (operation.name, name) in results}
+        row = {name: results[(operation.name, name)] for name in names if (operation.name, name) in results}
         med = {name: statistics.median(r[0] for r in runs) for name, runs in row.items()}
         cpu = {name: statistics.median(r[2] for r in runs) for name, runs in row.items()}
         bad = {name: sum(r[1] for r in runs) for name, runs in row.items()}
-
-        def cell(name, values, fmt):
-            return format(values[name], fmt) if name in values else "-"
-        ratio = {peer: f"{med['sandbox'] / med[peer]:.2f}x" if med.get(peer) else "-" for peer in ("prism", "flask")}
-        print(f"{operation.name:34} {operation.size / 1024:7.1f}K {med['sandbox']:9.0f} {cpu['sandbox']:7.2f} "
-              f"{cell('prism', med, '9.0f')} {cell('flask', med, '9.0f')} {cell('flask', cpu, '7.2f')} "
-              f"{ratio['prism']:>8} {ratio['flask']:>8}")
+        cells = [f"{med[name]:8.0f} ({cpu[name]:5.2f})" if name in med else f"{'-':>16}" for name in names]
+        ratio = {peer: f"{med[default] / med[peer]:.2f}x" if med.get(peer) else "-" for peer in ("prism", "flask")}
+        print(f"{operation.name:34} {operation.size / 1024:7.1f}K " + " ".join(cells)
+              + f" {ratio['prism']:>8} {ratio['flask']:>8}")
         for name, count in bad.items():
             if count:
-                print(f"    {name}: {count} answers were not 2xx")
+                print(f"    {COLUMNS[name]}: {count} answers were not 2xx")
 
 
 if __name__ == "__main__":

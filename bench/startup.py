@@ -1,4 +1,5 @@
-"""Time from launching `python -m sandbox serve` to the first successful health check (default world).
+"""Time from launching `python -m sandbox serve` to the first successful health check (default world), on each HTTP
+server, with the per-machine cache of parsed specs cold (a fresh cache folder at every start) and warm.
 
 The package's bytecode is compiled first, as `pip install .` leaves it; `--source` measures a start that compiles
 every module of the package from source instead (a checkout run with PYTHONDONTWRITEBYTECODE=1).
@@ -12,6 +13,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -25,10 +27,11 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-def once(environment):
+def once(environment, server):
     port = _free_port()
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "sandbox", "serve", "--port", str(port)], env=environment,
+    process = subprocess.Popen([sys.executable, "-m", "sandbox", "serve", "--server", server, "--port", str(port)],
+                               env=environment,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while time.perf_counter() - started < 30:
@@ -58,9 +61,17 @@ def main():
         compileall.compile_dir(package, quiet=1)
         environment = dict(os.environ)
         print("the package's bytecode is compiled, as an install leaves it")
-    times = [once(environment) for _ in range(runs)]
-    print(f"ready after: median {statistics.median(times):.3f} s, min {min(times):.3f} s, max {max(times):.3f} s "
-          f"({runs} runs)")
+    with tempfile.TemporaryDirectory() as caches:
+        warm = {**environment, "XDG_CACHE_HOME": os.path.join(caches, "warm")}
+        once(warm, "granian")
+        for server in ("granian", "gunicorn"):
+            for label in ("cold", "warm"):
+                times = []
+                for run in range(runs):
+                    cold = {**environment, "XDG_CACHE_HOME": os.path.join(caches, f"{server}-{run}")}
+                    times.append(once(cold if label == "cold" else warm, server))
+                print(f"{server}, cache {label}: ready after median {statistics.median(times):.3f} s, "
+                      f"min {min(times):.3f} s, max {max(times):.3f} s ({runs} runs)")
 
 
 if __name__ == "__main__":

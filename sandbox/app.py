@@ -14,7 +14,9 @@ from sandbox.config import Config, load_config
 from sandbox.control.home import package_version
 from sandbox.control.provider import ControlProvider
 from sandbox.core import heap, pipeline, portable
+from sandbox.core.admission import Admission, Gate
 from sandbox.core.clock import parse_instant
+from sandbox.core.connection import BodyReader
 from sandbox.core.delivery import Dispatcher
 from sandbox.core.errors import ApiError, BadRequest, error_class
 from sandbox.core.fixtures import fixture_key, load_fixtures
@@ -63,6 +65,8 @@ class Sandbox:
         if config.world_file:
             self.exports.load_file(self.store.get(None), config.world_file)
         self.observer = Observer(self, config.log_format)
+        self.gate = Gate(config.threads, config.reserve)
+        self.bodies = BodyReader(self.gate)
         self.state_dir = StateDir(self, config.state_dir, config.state_interval, package_version()) \
             if config.state_dir else None
 
@@ -156,7 +160,8 @@ def create_app(config=None):
         app.view_functions[endpoint] = _view(sandbox, provider, operation)
     app.register_error_handler(HTTPException, functools.partial(_http_error, sandbox))
     app.before_request(functools.partial(Guard(config).check, sandbox))
-    app.wsgi_app = WorldPaths(app.wsgi_app)
+    # A world's base URL is taken off the path first, so admission sees the platform path it leads to.
+    app.wsgi_app = WorldPaths(Admission(app.wsgi_app, sandbox))
     return app
 
 

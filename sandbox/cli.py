@@ -78,10 +78,13 @@ def _headers(args):
 
 
 def _add_serve(commands):
-    serve = commands.add_parser("serve", help="serve the sandbox over HTTP(S) (gunicorn, one worker, threads)")
+    serve = commands.add_parser("serve", help="serve the sandbox over HTTP(S) (granian or gunicorn, one worker, "
+                                                   "threads)")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to bind (default 8080)")
     serve.add_argument("--threads", type=int, help="most requests served at once, each on a thread (default 64)")
+    serve.add_argument("--server", choices=("granian", "gunicorn"),
+                       help="the HTTP server under the app (default granian; gunicorn stays supported)")
     serve.add_argument("--strict", action="store_true", default=None,
                        help="check every response against the spec (a mismatch becomes a 500)")
     serve.add_argument("--frozen", action="store_true", default=None,
@@ -237,7 +240,7 @@ def _overrides(args):
     keys = ("host", "port", "threads", "strict", "frozen", "seed", "fixtures", "start_time", "history_days", "config",
             "scenarios", "log_format", "tls", "tls_dir", "tls_cert", "tls_key", "world_file", "fixtures_dir",
             "admin_token", "allowed_hosts", "webhook_hosts", "webhook_any_host", "quiet", "shards", "state_dir",
-            "state_interval")
+            "state_interval", "server")
     return {key: getattr(args, key, None) for key in keys}
 
 

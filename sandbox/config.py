@@ -104,6 +104,19 @@ class Config:
                                                           "saved while worlds change and at stop, restored at start"})
     state_interval: float = field(default=2.0, metadata={"doc": "seconds between saves of changed worlds to "
                                                                 "state_dir (the most a kill -9 loses)"})
+    server: str = field(default="granian", metadata={"doc": "the HTTP server under the app: granian (default, "
+                                                            "faster) or gunicorn"})
+    header_timeout: float = field(default=10.0, metadata={"doc": "seconds a client may take to send a request's "
+                                                                 "headers before its connection is closed"})
+    reserve_threads: int = field(default=None, metadata={"doc": "threads kept for the control API and health (default "
+                                                                "an eighth of threads, at least one): API requests "
+                                                                "that wait (a hang or latency fault, a body still "
+                                                                "arriving) beyond the rest answer 503"})
+
+    @property
+    def reserve(self):
+        """Threads kept for the control API and health."""
+        return self.reserve_threads or max(1, self.threads // 8) if self.threads > 1 else 0
 
     @property
     def start_instant(self):
@@ -177,6 +190,9 @@ class ConfigSchema(Schema):
     shard_urls = mf.List(mf.Url(require_tld=False, schemes={"http", "https"}))
     state_dir = mf.String(allow_none=True)
     state_interval = mf.Float(validate=validate.Range(min=0.1, max=3600))
+    server = mf.String(validate=validate.OneOf(["granian", "gunicorn"]))
+    header_timeout = mf.Float(validate=validate.Range(min=0.1, max=3600))
+    reserve_threads = mf.Integer(allow_none=True, validate=validate.Range(min=1, max=255))
 
     @post_load
     def _build(self, data, **_):
@@ -188,6 +204,8 @@ class ConfigSchema(Schema):
         for name in LIST_SETTINGS:
             if name in data:
                 data[name] = tuple(data[name])
+        if (data.get("reserve_threads") or 0) >= data.get("threads", 64):
+            raise ValidationError("must be below threads (API requests need at least one)", "reserve_threads")
         if bool(data.get("tls_cert")) != bool(data.get("tls_key")):
             raise ValidationError("a certificate and its key go together (--cert and --key)", "tls_cert")
         if data.get("shard_urls") and not 0 <= (data.get("shard_index") if data.get("shard_index") is not None

@@ -1,12 +1,11 @@
-"""Serve an app through gunicorn: one worker (the store is in memory) with threads, a banner when ready, an access
-log line per request, and HTTPS when asked."""
+"""Serve an app through granian or gunicorn: one worker (the store is in memory) with threads, a banner when ready,
+an access log line per request, and HTTPS when asked."""
 
 import errno
 import socket
 import ssl
 import sys
-
-from gunicorn.app.base import BaseApplication
+from dataclasses import dataclass
 
 from sandbox import tls
 from sandbox.app import create_app
@@ -50,23 +49,37 @@ def check_port_free(host, port):
             raise ValueError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
 
 
-class _Server(BaseApplication):
-    def __init__(self, app, options):
-        self._app = app
-        self._options = options
-        super().__init__()
+@dataclass
+class Launch:
+    """What either HTTP server needs: the app (built once, before any fork), where it listens, the certificate and
+    the access log, and what to do once serving begins and when it ends."""
 
-    def load_config(self):
-        for key, value in self._options.items():
-            if key in self.cfg.settings:        # a setting of newer gunicorns only is left out on older ones
-                self.cfg.set(key, value)
+    app: object
+    config: object
+    certificate: object
+    lines: BatchedLines
+    host: str           # as in a URL: an IPv6 address in brackets
 
-    def load(self):
-        return self._app
+    @property
+    def base_url(self):
+        return f"{'https' if self.certificate else 'http'}://{self.host}:{self.config.port}"
+
+    def banner(self):
+        return banner(self.app, self.base_url, self.certificate)
+
+    def started(self):
+        """In the serving process, after any fork (threads do not survive one): the worlds kept in the state dir,
+        the webhook delivery worker and the access log's writer."""
+        self.app.extensions["sandbox"].start()
+        self.lines.start()
+
+    def stopped(self):
+        self.app.extensions["sandbox"].stop()        # saves the worlds to the state dir, if there is one
+        self.lines.flush()
 
 
 def serve(config):
-    """Run until interrupted; returns gunicorn's exit status."""
+    """Run until interrupted on the configured server (granian or gunicorn); returns the exit status."""
     check_port_free(config.host, config.port)
     certificate = tls.for_config(config)
     if certificate is not None:
@@ -76,41 +89,9 @@ def serve(config):
             raise ValueError(f"cannot serve {certificate.cert} with {certificate.key}: {exc}") from exc
     app = create_app(config)
     lines = app.extensions["sandbox"].observer.lines = BatchedLines(sys.stdout)      # the access log
-    host = f"[{config.host}]" if ":" in config.host else config.host
-    base_url = f"{'https' if certificate else 'http'}://{host}:{config.port}"
-
-    def when_ready(_server):
-        print(banner(app, base_url, certificate), flush=True)
-
-    def post_worker_init(_worker):
-        # Threads do not survive gunicorn's fork: the delivery worker starts in the serving process.
-        app.extensions["sandbox"].start()
-        lines.start()
-
-    def worker_exit(_server, _worker):
-        app.extensions["sandbox"].stop()       # saves the worlds to the state dir, if there is one
-        lines.flush()
-
-    options = {
-        "bind": f"{host}:{config.port}",
-        "workers": 1,
-        "worker_class": "gthread",
-        "threads": config.threads,
-        "preload_app": True,
-        "timeout": 0,
-        "graceful_timeout": 5,
-        "loglevel": config.log_level,
-        # At or above the sandbox's own limits (sandbox.core.guard), which answer in the provider's shape; 8190 is
-        # the longest request line gunicorn allows short of no limit at all.
-        "limit_request_line": 8190,
-        "limit_request_fields": 400,
-        "limit_request_field_size": 32768,
-        "when_ready": when_ready,
-        "control_socket_disable": True,     # gunicorn 25+; several sandboxes on one machine would share its path
-        "post_worker_init": post_worker_init,
-        "worker_exit": worker_exit,
-    }
-    if certificate is not None:
-        options.update(certfile=certificate.cert, keyfile=certificate.key)
-    _Server(app, options).run()
-    return 0
+    launch = Launch(app, config, certificate, lines, f"[{config.host}]" if ":" in config.host else config.host)
+    if config.server == "gunicorn":
+        from sandbox import server_gunicorn as chosen
+    else:
+        from sandbox import server_granian as chosen
+    return chosen.run(launch)

@@ -2,7 +2,13 @@
 
 import pytest
 
-from helpers import HARBOR_DOWNTOWN, MESA, PARTNER, Menu, login, toast_headers
+from helpers import HARBOR_DOWNTOWN, MESA, PARTNER, SERVERS, Menu, login, toast_headers
+
+
+@pytest.fixture(scope="module", params=SERVERS)
+def server(request):
+    """The HTTP server under a served sandbox: every test of a real `serve` process runs on each."""
+    return request.param
 
 
 @pytest.fixture

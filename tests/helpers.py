@@ -203,6 +203,9 @@ def assert_toster_error(response, status, message_part=None):
     return response.json
 
 
+SERVERS = ("granian", "gunicorn")
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -210,11 +213,12 @@ def free_port():
 
 
 @contextlib.contextmanager
-def served_sandbox(*arguments, **environment):
-    """`python -m sandbox serve` (gunicorn) on a free loopback port, as a developer starts it; yields (base URL,
-    the banner). `environment` adds SANDBOX_* settings."""
+def served_sandbox(*arguments, server=SERVERS[0], **environment):
+    """`python -m sandbox serve --server SERVER` on a free loopback port, as a developer starts it; yields (base
+    URL, the banner). `environment` adds SANDBOX_* settings."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "sandbox", "serve", "--port", str(port), *arguments],
+    process = subprocess.Popen([sys.executable, "-m", "sandbox", "serve", "--server", server, "--port", str(port),
+                                *arguments],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1", **environment})
     banner = []

@@ -26,17 +26,18 @@ def run(*args, env=None, timeout=60):
 class Served:
     """`python -m sandbox serve ARGS` on a free port; every output line is kept in `.lines` as it comes."""
 
-    def __init__(self, *args, scheme="http", env=None):
+    def __init__(self, *args, server="granian", scheme="http", env=None):
         self.port = free_port()
         self.url = f"{scheme}://127.0.0.1:{self.port}"
         self.lines = []
         self._arrived = queue.Queue()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "sandbox", "serve", "--port", str(self.port), "--history-days", "0", *args],
+            [sys.executable, "-m", "sandbox", "serve", "--server", server, "--port", str(self.port), "--history-days",
+             "0", *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
         threading.Thread(target=self._read, daemon=True).start()
-        self.banner = self.wait_for("  console  ")
+        self.banner = self.wait_for("ready at" if "--quiet" in args else "  console  ")
 
     def _read(self):
         for line in self.process.stdout:

@@ -25,8 +25,8 @@ def _one_line_error(result, code=2):
 
 
 @pytest.fixture(scope="module")
-def served():
-    sandbox = Served("--frozen", "--start-time", "2026-11-02T17:30:00Z")
+def served(server):
+    sandbox = Served("--frozen", "--start-time", "2026-11-02T17:30:00Z", server=server)
     yield sandbox
     sandbox.stop()
 

@@ -34,8 +34,8 @@ def _samples(url):
 
 
 @pytest.fixture(scope="module")
-def text_served():
-    sandbox = Served()
+def text_served(server):
+    sandbox = Served(server=server)
     yield sandbox
     sandbox.stop()
 
@@ -79,8 +79,8 @@ def test_metrics_count_webhook_deliveries_by_outcome(text_served):
     assert (outcome("Success"), outcome("Not sent"), outcome("Pending"), outcome("Failure")) == (1, 1, 0, 0)
 
 
-def test_json_access_lines():
-    sandbox = Served("--log-format", "json")
+def test_json_access_lines(server):
+    sandbox = Served("--log-format", "json", server=server)
     try:
         requests.get(sandbox.url + RESTAURANTS, headers={"X-Sandbox-World": "default"}, timeout=5)
         sandbox.wait_for('"path":"/partners/v1/restaurants"')

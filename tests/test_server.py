@@ -13,8 +13,8 @@ from helpers import HARBOR_DOWNTOWN, PARTNER, Receiver, free_port, served_sandbo
 
 
 @pytest.fixture(scope="module")
-def served():
-    with served_sandbox() as (base, banner):
+def served(server):
+    with served_sandbox(server=server) as (base, banner):
         yield base, banner
 
 
@@ -117,11 +117,14 @@ def _fault(base, fault):
     assert response.status_code == 201, response.text
 
 
-def test_dropped_connection_as_a_client_sees_it(served):
+def test_dropped_connection_as_a_client_sees_it(served, server):
     base, _ = served
     headers = _token_headers(base)
     _fault(base, {"drop": True})
-    with pytest.raises(requests.exceptions.ConnectionError):
+    # gunicorn closes without a byte; granian, which lends the app no socket, sends the status line and headers
+    # of a 502, then closes before its one-byte body: either way the client's call fails on the connection.
+    failure = requests.exceptions.ConnectionError if server == "gunicorn" else requests.exceptions.ChunkedEncodingError
+    with pytest.raises(failure):
         requests.get(f"{base}/restaurants/v1/restaurants/{HARBOR_DOWNTOWN}", headers=headers, timeout=5)
     assert requests.get(f"{base}/restaurants/v1/restaurants/{HARBOR_DOWNTOWN}", headers=headers,
                         timeout=5).status_code == 200
@@ -148,8 +151,8 @@ def test_hang_until_the_client_times_out(served):
     assert requests.get(f"{base}/_sandbox/health", timeout=5).status_code == 200
 
 
-def test_scenario_flag_at_start():
-    with served_sandbox("--history-days", "0", "--scenario", "toast-outage") as (base, _):
+def test_scenario_flag_at_start(server):
+    with served_sandbox("--history-days", "0", "--scenario", "toast-outage", server=server) as (base, _):
         answer = requests.get(f"{base}/partners/v1/restaurants", timeout=5)
         assert answer.status_code == 503 and answer.headers["Retry-After"] == "30"
         assert requests.get(f"{base}/_sandbox/health", timeout=5).status_code == 200
@@ -159,8 +162,8 @@ ADMIN_TOKEN = "cli-admin-token-7"
 
 
 @pytest.fixture(scope="module")
-def guarded():
-    with served_sandbox("--admin-token", ADMIN_TOKEN, "--quiet", "--history-days", "0") as served:
+def guarded(server):
+    with served_sandbox("--admin-token", ADMIN_TOKEN, "--quiet", "--history-days", "0", server=server) as served:
         yield served
 
 
@@ -179,7 +182,7 @@ def test_quiet_banner_and_the_cli_with_an_admin_token(guarded):
     assert json.loads(from_env.stdout)["event"] == "menus_updated"
 
 
-def test_headers_over_gunicorn_defaults_answer_in_the_provider_shape(guarded):
+def test_headers_over_the_servers_defaults_answer_in_the_provider_shape(guarded, server):
     base, _ = guarded
     headers = {**_token_headers(base), "X-Padding": "a" * 10000}
     fine = requests.get(f"{base}/restaurants/v1/restaurants/{HARBOR_DOWNTOWN}", headers=headers, timeout=5)
@@ -188,7 +191,11 @@ def test_headers_over_gunicorn_defaults_answer_in_the_provider_shape(guarded):
     refused = requests.get(f"{base}/restaurants/v1/restaurants/{HARBOR_DOWNTOWN}", headers=headers, timeout=5)
     assert refused.status_code == 431 and refused.json()["status"] == 431
     many = {f"X-Field-{n}": "v" for n in range(150)}
-    assert requests.get(f"{base}/api/orders", headers=many, timeout=5).json()["error"].startswith("Missing API key")
+    answer = requests.get(f"{base}/api/orders", headers=many, timeout=5)
+    if server == "gunicorn":
+        assert answer.json()["error"].startswith("Missing API key")
+    else:       # granian's HTTP parser takes at most 100 header fields: a 431 with no body, before the app
+        assert answer.status_code == 431 and answer.content == b""
     assert requests.get(f"{base}/api/orders?q=" + "a" * 7000, timeout=5).status_code == 401
     long_url = requests.get(f"{base}/api/orders?q=" + "a" * 8100, timeout=5)
     assert long_url.status_code == 414 and set(long_url.json()) == {"error", "details"}

@@ -27,8 +27,8 @@ def _presented_fingerprint(port):
 
 
 @pytest.fixture(scope="module")
-def served_tls():
-    sandbox = Served("--tls", scheme="https")
+def served_tls(server):
+    sandbox = Served("--tls", scheme="https", server=server)
     yield sandbox
     sandbox.stop()
 
@@ -46,16 +46,16 @@ def test_serve_tls_is_refused_by_a_client_that_does_not_trust_the_ca(served_tls)
         requests.get(f"{served_tls.url}/_sandbox/health", timeout=5)
 
 
-def test_the_generated_certificate_lives_as_long_as_the_process():
-    sandbox = Served("--tls", scheme="https")
+def test_the_generated_certificate_lives_as_long_as_the_process(server):
+    sandbox = Served("--tls", scheme="https", server=server)
     ca, _ = _trusted(sandbox.banner)
     assert os.path.exists(ca)
     sandbox.stop()
     assert not os.path.exists(os.path.dirname(ca))
 
 
-def test_tls_dir_keeps_the_files_where_asked(tmp_path):
-    sandbox = Served("--tls-dir", str(tmp_path / "tls"), scheme="https")
+def test_tls_dir_keeps_the_files_where_asked(server, tmp_path):
+    sandbox = Served("--tls-dir", str(tmp_path / "tls"), scheme="https", server=server)
     try:
         ca, _ = _trusted(sandbox.banner)
         assert ca == str(tmp_path / "tls" / "ca.pem")
@@ -66,9 +66,9 @@ def test_tls_dir_keeps_the_files_where_asked(tmp_path):
     assert os.stat(tmp_path / "tls" / "key.pem").st_mode & 0o077 == 0
 
 
-def test_users_own_certificate_and_key(tmp_path):
+def test_users_own_certificate_and_key(server, tmp_path):
     own = tls.generate(str(tmp_path))
-    sandbox = Served("--cert", own.cert, "--key", own.key, scheme="https")
+    sandbox = Served("--cert", own.cert, "--key", own.key, scheme="https", server=server)
     try:
         assert f"trust {own.cert}" in sandbox.banner
         assert requests.get(f"{sandbox.url}/_sandbox/health", verify=own.ca, timeout=5).status_code == 200

@@ -9,31 +9,54 @@ from flask import Response, request
 
 from sandbox.core.errors import error_class
 
-# Set while the sandbox shuts down or scenarios are cleared, so that hangs end early.
 _MALFORMED = b'{"status": 200, "data": [{"guid": "'
 
 
-def _socket():
-    """The client connection under gunicorn or werkzeug's server (None under the test client)."""
-    return request.environ.get("gunicorn.socket") or request.environ.get("werkzeug.socket")
+class Dropped(Exception):
+    """Raised from a response body to make a server that keeps its sockets to itself (granian) end the
+    connection: it has sent the status line and headers, and the client sees the rest cut off."""
+
+    MARK = "connection dropped on purpose by a scenario"
+
+    def __init__(self):
+        super().__init__(self.MARK)
 
 
-def _drop():
-    """Close the client connection without answering; the WSGI server's own write then fails quietly."""
-    connection = _socket()
+def _end_connection(environ):
+    """Shut the client connection down; under granian, which lends the app no socket, raise Dropped instead (the
+    test client has neither: nothing to end)."""
+    connection = environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
     if connection is not None:
         try:
             connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+    elif environ.get("SERVER_SOFTWARE") == "Granian":
+        raise Dropped()
+
+
+def _drop():
+    """Close the client connection without answering (under granian the headers of a 502 go out first and the
+    body never comes); the server's own write then fails quietly."""
+    environ = request.environ
+    if environ.get("SERVER_SOFTWARE") == "Granian":
+        return Response(_cut(environ), status=502, headers={"Content-Length": "1", "Connection": "close"})
+    _end_connection(environ)
     return Response(b"", status=502, headers={"Connection": "close"})
+
+
+def _cut(environ):
+    _end_connection(environ)
+    yield b""
 
 
 def _truncated(body):
     """Headers promising the whole body, half of it, then the connection closes."""
+    environ = request.environ
+
     def stream():
         yield body[:len(body) // 2]
-        _drop()
+        _end_connection(environ)
     return Response(stream(), status=200, content_type="application/json",
                     headers={"Content-Length": str(len(body)), "Connection": "close"})
 
@@ -67,10 +90,13 @@ class Faults:
 
     def _answer(self, ctx, fault, provider):
         delay = self._scenarios.latency(fault)
-        if delay:
-            self._release.wait(delay)
+        if delay or fault.get("hang"):
+            with ctx.sandbox.gate.slot():       # waiting, it holds none of the threads kept for the control API
+                if delay:
+                    self._release.wait(delay)
+                if fault.get("hang"):
+                    self._release.wait(fault["hang"])
         if fault.get("hang"):
-            self._release.wait(fault["hang"])
             return _drop()
         if fault.get("drop"):
             return _drop()

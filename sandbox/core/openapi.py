@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 import jsonschema_rs
 import yaml
 
+from sandbox.core import parsed
 from sandbox.core.coercion import coerce_scalars
 from sandbox.core.errors import BadRequest
 
@@ -351,7 +352,7 @@ class Spec:
     def __init__(self, name, text):
         self.name = name
         try:
-            self.doc = load_yaml(text)
+            self.doc = parsed.parse(text, load_yaml)
         except yaml.YAMLError as exc:
             raise SpecError(f"{name}: not valid YAML: {exc}") from exc
         if not isinstance(self.doc, dict) or not str(self.doc.get("openapi", "")).startswith("3.1"):

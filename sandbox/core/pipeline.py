@@ -1,16 +1,14 @@
 """THE request pipeline: one straight function that takes a request through every stage in order."""
 
-import contextlib
 import logging
-import socket
 import time
 import uuid
 from dataclasses import dataclass, field
 
 from flask import Response, request
-from werkzeug.exceptions import ClientDisconnected
 
 from sandbox.core.body import parse_form, parse_json, read_raw
+from sandbox.core.connection import BodyTimeout
 from sandbox.core.encoding import dumps
 from sandbox.core.errors import (ApiError, BadRequest, InternalError, NotImplementedOperation, RequestTimeout,
                                  UnsupportedMediaType)
@@ -88,7 +86,7 @@ def handle(sandbox, provider, operation, path_params):
             if rule is not None:
                 response = world.faults.apply(ctx, rule, provider)
         if response is None:
-            raw = ctx.raw_body = _read_raw_body(req, operation, sandbox.config)
+            raw = ctx.raw_body = _read_raw_body(sandbox, req, operation)
             handler = provider.handler_for(operation)
             if getattr(handler, "unlocked", False):
                 reply = _run(ctx, provider, operation, path_params, raw, handler)
@@ -185,28 +183,21 @@ def error_reply(provider, error, request_id):
     return Reply(provider.error_body(error, request_id), error.status, list(error.headers.items()))
 
 
-def _read_raw_body(req, operation, config):
+def _read_raw_body(sandbox, req, operation):
     """The raw body of an operation that takes one (None otherwise), read with a time limit so that a client that
     sends less than it announced gets a 408 instead of holding a thread; 413 over the size limit."""
     if not operation.has_body:
         return None
+    config = sandbox.config
     # A world export is larger than any API body: the import operation has a limit of its own.
     limit = config.max_import_bytes if operation.extension("x-sandbox-large-body") else config.max_body_bytes
     req.max_content_length = limit
-    connection = req.environ.get("gunicorn.socket") or req.environ.get("werkzeug.socket")
-    if connection is not None:
-        connection.settimeout(config.body_timeout)
     try:
-        return read_raw(req, limit)
-    except (OSError, ClientDisconnected) as exc:     # the socket's time limit ran out, or the client left
-        if connection is not None:
-            # What is left of the body must not be read as the next request: answer, then end the connection.
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RD)
-        raise RequestTimeout(BODY_TIMEOUT.format(seconds=config.body_timeout)) from exc
-    finally:
-        if connection is not None:
-            connection.settimeout(None)
+        return sandbox.bodies.read(req.environ, lambda: read_raw(req, limit), config.body_timeout)
+    except BodyTimeout as exc:
+        # What is left of the body must not be read as the next request: the answer ends the connection.
+        raise RequestTimeout(BODY_TIMEOUT.format(seconds=config.body_timeout),
+                             headers={"Connection": "close"}) from exc
 
 
 def _parse_body(req, operation, raw):
