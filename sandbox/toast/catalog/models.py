@@ -131,6 +131,19 @@ class MenuGroup:
     menu_guid: str
     multi_location_id: str
     item_guids: list = field(default_factory=list)
+    prep_station_guids: list = field(default_factory=list)   # where its items' tickets go
+
+
+@dataclass
+class PrepStation:
+    """A kitchen printer or KDS screen that the items of some menu groups are routed to."""
+
+    guid: str
+    name: str
+    multi_location_id: str
+    printer_guid: str = None
+    expo_routing: str = "SEND_TO_EXPO"     # SEND_TO_EXPO, EXPO_ONLY or SKIP_EXPO
+    connected_guids: list = field(default_factory=list)
 
 
 @dataclass
@@ -165,6 +178,15 @@ class Catalog:
     item_tags: dict = field(default_factory=dict)         # tag name -> guid
     allergens: dict = field(default_factory=dict)         # allergen code -> guid
     stock: dict = field(default_factory=dict)             # item guid -> {"status", "quantity"} once it changed
+    prep_stations: dict = field(default_factory=dict)     # guid -> PrepStation
+
+    def prep_stations_of(self, item_guid):
+        """The prep stations an item's tickets go to: its menu group's, else the first station (the kitchen's
+        default route)."""
+        item = self.menu_items.get(item_guid)
+        group = self.menu_groups.get(item.group_guid) if item else None
+        guids = group.prep_station_guids if group and group.prep_station_guids else list(self.prep_stations)[:1]
+        return [self.prep_stations[guid] for guid in guids]
 
     def item_by_multi_location_id(self, multi_location_id):
         """The item with this multiLocationId, or None."""

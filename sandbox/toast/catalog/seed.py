@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from sandbox.toast.catalog.models import (Catalog, DiningOption, Discount, Menu, MenuGroup, MenuItem, ModifierGroup,
-                                          ModifierOption, Named, RevenueCenter, ServiceArea, ServiceCharge, Table,
+                                          ModifierOption, Named, PrepStation, RevenueCenter, ServiceArea, ServiceCharge, Table,
                                           TaxRate)
 from sandbox.toast.catalog.schedule import from_fixture
 
@@ -116,7 +116,23 @@ def build_catalog(ids, shared, template, restaurant_guid, seeded_at):
                 _extras(ids, shared, catalog, item, item_raw, key, default_taxes)
                 group.item_guids.append(item.guid)
                 catalog.menu_items[item.guid] = item
+    _prep_stations(ids, shared, catalog, template.get("prepStations", []))
     return catalog
+
+
+def _prep_stations(ids, shared, catalog, stations):
+    """Prep stations from the template, each with the menu groups (by name) routed to it and its printer."""
+    printers = {p.name: p.guid for p in catalog.named["printers"].values()}
+    for index, raw in enumerate(stations):
+        station = PrepStation(ids.guid(), raw["name"], shared("prepStation", index), printers.get(raw.get("printer")),
+                              raw.get("expoRouting", "SEND_TO_EXPO"))
+        catalog.prep_stations[station.guid] = station
+        for group in catalog.menu_groups.values():
+            if group.name in raw.get("groups", []):
+                group.prep_station_guids.append(station.guid)
+    by_name = {s.name: s.guid for s in catalog.prep_stations.values()}
+    for raw, station in zip(stations, catalog.prep_stations.values()):
+        station.connected_guids = [by_name[name] for name in raw.get("connected", []) if name in by_name]
 
 
 def _extras(ids, shared, catalog, item, raw, key, taxes):

@@ -8,6 +8,7 @@ from sandbox.toast.dates import business_date, closeout
 from sandbox.toast.orders.build import Builder, stored_phone
 from sandbox.toast.orders.models import ZERO, Check, Customer, DeliveryInfo, Order, Payment
 from sandbox.toast.orders.pricing import cents, price_order
+from sandbox.toast.venue.models import POS_DEVICES, pos_device_id
 
 # Orders per day swing with the day of the week (Monday first).
 _WEEKDAY_FACTOR = (0.7, 0.8, 0.9, 1.0, 1.3, 1.5, 1.1)
@@ -46,7 +47,7 @@ class HistoryWriter:
                                and not d.promo_codes]
         self.check_discounts = [d for d in self.catalog.discounts.values() if d.selection_type == "CHECK"
                                 and not d.promo_codes]
-        self.devices = [f"{restaurant.location_code}-POS{n}" for n in range(1, 4)]
+        self.devices = [pos_device_id(restaurant, position) for position, *_ in POS_DEVICES]
         self.zone = ZoneInfo(restaurant.time_zone)
 
     def _share(self, name):
