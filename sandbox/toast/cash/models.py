@@ -113,9 +113,9 @@ class _Day:
             self._add("NO_SALE", ZERO, self.rng.uniform(opens, closes), self.catalog.named["noSaleReasons"][reason].name,
                       employee=self.rng.choice(staff), no_sale_reason=reason)
         reasons = list(self.catalog.named["payoutReasons"])
-        for _ in range(self.rng.randint(0, 2) if reasons else 0):
+        for _ in range(self.rng.choice((0, 1, 1, 2)) if reasons else 0):
             reason = self.rng.choice(reasons)
-            paid = self._add("PAY_OUT", -_cents(self.rng.uniform(5, 60)), self.rng.uniform(opens, closes),
+            paid = self._add("PAY_OUT", -_cents(self.rng.uniform(5, 30)), self.rng.uniform(opens, closes),
                              self.catalog.named["payoutReasons"][reason].name, employee=self.manager,
                              payout_reason=reason)
             if self.rng.random() < 0.1:
@@ -138,6 +138,10 @@ class _Day:
             info = order.delivery_info
             if info and info.delivery_state == "DELIVERED" and info.employee_guid and not order.voided:
                 deliveries[info.employee_guid] = deliveries.get(info.employee_guid, 0) + 1
+        balance = self.cash_taken() + sum((e.amount for e in self.entries), ZERO)
+        owed = sum(tips.values(), ZERO) + DRIVER_RATE * sum(deliveries.values())
+        if owed > balance:       # not enough cash in the drawer for the tip-outs: the manager brings the rest
+            self._add("CASH_IN", owed - balance, when - 60, "Cash from the safe for tip-outs", employee=self.manager)
         for server, amount in tips.items():
             self._add("TIP_OUT", -amount, when, "Card tips", employee=server, other=server, approver=self.manager)
         for driver, count in deliveries.items():
@@ -146,6 +150,8 @@ class _Day:
         expected = self.cash_taken() + sum((e.amount for e in self.entries), ZERO)
         roll = self.rng.random()
         difference = ZERO if roll < 0.85 else _cents(self.rng.uniform(0.25, 5)) * (-1 if roll < 0.95 else 1)
+        if expected + difference <= 0:          # an empty drawer counts exactly empty
+            difference = ZERO
         kind = ("CLOSE_OUT_EXACT" if difference == 0 else
                 "CLOSE_OUT_SHORTAGE" if difference < 0 else "CLOSE_OUT_OVERAGE")
         self._add(kind, difference, when + 30, CLOSE_OUT_REASONS[kind], employee=self.manager)

@@ -1,0 +1,180 @@
+"""Toast Cash Management: entries and deposits per business date, derived from the orders' payments, the servers'
+card tips, the deliveries and the seeded drawer routine; checked against the orders API as a client would."""
+
+from decimal import Decimal
+
+import pytest
+
+from helpers import HARBOR_DOWNTOWN, HARBOR_SEAPORT, MESA, READ_ONLY, advance, assert_toast_error, login, \
+    toast_headers
+from tests.published import assert_published
+
+DOCUMENT = "toast-cash-management-openapi.yaml"
+GUIDE_DEPOSITS = "https://doc.toasttab.com/doc/devguide/apiCalculatingExpectedCashDeposits.html"
+GUIDE_ENTRIES = "https://doc.toasttab.com/doc/devguide/apiUsingCashManagementApi.html"
+
+
+def _today(client):
+    return int(client.get("/_sandbox/clock").json["now"][:10].replace("-", ""))
+
+
+def _day_before(day, days=1):
+    from datetime import date, timedelta
+    earlier = date(day // 10000, day // 100 % 100, day % 100) - timedelta(days=days)
+    return earlier.year * 10000 + earlier.month * 100 + earlier.day
+
+
+def _get(client, headers, path):
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200, response.json
+    assert_published(DOCUMENT, "GET", path, 200, response.json)
+    return response.json
+
+
+def _day_payments(client, headers, day):
+    """Every payment paid on the business date, read through the orders API one by one (as the guide says)."""
+    guids = client.get(f"/orders/v2/payments?paidBusinessDate={day}", headers=headers).json
+    return [client.get(f"/orders/v2/payments/{guid}", headers=headers).json for guid in guids]
+
+
+def _money(value):
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _orders(client, headers, day):
+    found, page = [], 1
+    while True:
+        batch = client.get(f"/orders/v2/ordersBulk?businessDate={day}&pageSize=100&page={page}", headers=headers).json
+        found += batch
+        if len(batch) < 100:
+            return found
+        page += 1
+
+
+@pytest.mark.pos_sandbox(history_days=3)
+@pytest.mark.parametrize("restaurant", [HARBOR_DOWNTOWN, MESA])
+def test_deposit_is_the_days_cash_payments_plus_its_entries(client, partner_token, restaurant):
+    """The developer guide's expected deposit: cash payments plus cash collected and cash in, less pay-outs, tip-outs
+    and cash out (GUIDE_DEPOSITS); the close-out's difference is the count's, so the deposit is what was counted."""
+    headers = toast_headers(partner_token, restaurant)
+    banked = Decimal("0")
+    for day in (_day_before(_today(client)), _day_before(_today(client), 2)):
+        payments = [p for p in _day_payments(client, headers, day) if p["paymentStatus"] != "VOIDED"]
+        cash = sum((_money(p["amount"]) + _money(p["tipAmount"]) for p in payments if p["type"] == "CASH"),
+                   Decimal("0"))
+        assert cash > 0
+        entries = _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}")
+        deposits = _get(client, headers, f"/cashmgmt/v1/deposits?businessDate={day}")
+        # One deposit of what was counted; none when the tip-outs emptied the drawer (the safe topped it up).
+        assert len(deposits) <= 1 and all(d["amount"] > 0 for d in deposits)
+        assert cash + sum(_money(e["amount"]) for e in entries) == sum(_money(d["amount"]) for d in deposits)
+        assert sum(e["type"].startswith("CLOSE_OUT") for e in entries) == 1
+        banked += sum(_money(d["amount"]) for d in deposits)
+    # Downtown takes enough cash to bank some; Mesa's few cash payments go on its servers' card tips.
+    assert (banked > 0) == (restaurant == HARBOR_DOWNTOWN)
+
+
+@pytest.mark.pos_sandbox(history_days=3)
+def test_tip_outs_pay_each_servers_card_tips_and_drivers_get_mileage(client, headers, world):
+    """TIP_OUT pays tips entered in card payments (GUIDE_ENTRIES): one per server, the sum of the tips on the
+    payments of the orders they served that day; DRIVER_REIMBURSEMENT per driver of the delivered orders."""
+    day = _day_before(_today(client))
+    orders = {o["guid"]: o for o in _orders(client, headers, day)}
+    tips, drives = {}, {}
+    for payment in _day_payments(client, headers, day):
+        order = orders.get(payment["orderGuid"]) or client.get(f"/orders/v2/orders/{payment['orderGuid']}",
+                                                               headers=headers).json
+        if payment["tipAmount"] and payment["paymentStatus"] != "VOIDED":
+            server = order["server"]["guid"]
+            tips[server] = tips.get(server, Decimal("0")) + _money(payment["tipAmount"])
+    for order in orders.values():
+        info = order["deliveryInfo"]
+        if info and info["deliveryState"] == "DELIVERED" and not order["voided"]:
+            driver = info["deliveryEmployee"]["guid"]
+            drives[driver] = drives.get(driver, 0) + 1
+    entries = _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}")
+    tip_outs = {e["employee1"]["guid"]: -_money(e["amount"]) for e in entries if e["type"] == "TIP_OUT"}
+    assert tip_outs == tips and tips
+    mileage = {e["employee1"]["guid"]: -_money(e["amount"]) for e in entries if e["type"] == "DRIVER_REIMBURSEMENT"}
+    assert mileage == {driver: Decimal("2.00") * count for driver, count in drives.items()}
+    staff = {e["guid"] for e in world.state["toast"].employees[HARBOR_DOWNTOWN]}
+    named = {e[key]["guid"] for e in entries for key in ("employee1", "employee2") if e[key]}
+    assert named <= staff
+
+
+@pytest.mark.pos_sandbox(history_days=8)
+def test_entries_point_at_the_configured_drawer_and_reasons(client, headers):
+    config = {path: {e["guid"] for e in client.get(f"/config/v2/{path}", headers=headers).json}
+              for path in ("cashDrawers", "payoutReasons", "noSaleReasons")}
+    seen = set()
+    day = _today(client)
+    for back in range(1, 8):
+        for entry in _get(client, headers, f"/cashmgmt/v1/entries?businessDate={_day_before(day, back)}"):
+            seen.add(entry["type"])
+            assert entry["cashDrawer"]["guid"] in config["cashDrawers"]
+            if entry["type"] in ("PAY_OUT", "UNDO_PAY_OUT"):
+                assert entry["payoutReason"]["guid"] in config["payoutReasons"]
+                assert (entry["amount"] < 0) == (entry["type"] == "PAY_OUT")
+            if entry["type"] == "NO_SALE":
+                assert entry["noSaleReason"]["guid"] in config["noSaleReasons"] and entry["amount"] == 0
+            if entry["undoes"]:
+                assert entry["type"] == "UNDO_PAY_OUT"
+    assert {"PAY_OUT", "NO_SALE", "TIP_OUT", "CLOSE_OUT_EXACT", "DRIVER_REIMBURSEMENT"} <= seen
+
+
+def test_a_cash_order_from_the_api_reaches_the_deposit_once_the_day_closes(client, headers, harbor):
+    """No history: the day's only order, paid in cash with a tip, is the drawer's day. Before the closeout there is
+    no deposit and no tip-out; after it the deposit is the cash less the tip paid out to the server."""
+    day = _today(client)
+    assert client.get(f"/cashmgmt/v1/entries?businessDate={day}", headers=headers).json == []
+    order = client.post("/orders/v2/orders", json=harbor.order(harbor.selection("Fish and Chips")), headers=headers).json
+    check = order["checks"][0]
+    paid = client.post(f"/orders/v2/orders/{order['guid']}/checks/{check['guid']}/payments", headers=headers,
+                       json=[{"type": "CASH", "amount": check["totalAmount"], "tipAmount": 4.0}])
+    assert paid.status_code == 200, paid.json
+    assert _get(client, headers, f"/cashmgmt/v1/deposits?businessDate={day}") == []
+    early = _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}")
+    assert not [e for e in early if e["type"] == "TIP_OUT"]
+    advance(client, 16 * 3600)          # past 04:00 local, the closeout; the token still lives
+    entries = _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}")
+    assert [(e["employee1"]["guid"], e["amount"]) for e in entries if e["type"] == "TIP_OUT"] == \
+        [(order["server"]["guid"], -4.0)]
+    deposits = _get(client, headers, f"/cashmgmt/v1/deposits?businessDate={day}")
+    expected = _money(check["totalAmount"]) + _money(4.0) + sum(_money(e["amount"]) for e in entries)
+    assert [_money(d["amount"]) for d in deposits] == [expected]
+    assert {e["guid"] for e in early} <= {e["guid"] for e in entries}
+
+
+@pytest.mark.pos_sandbox(history_days=2)
+def test_a_day_is_the_same_on_every_read_and_nothing_shows_before_it_happens(client, headers):
+    day = _today(client)
+    first = _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}")
+    assert first == _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}")
+    now = client.get("/_sandbox/clock").json["now"]
+    assert all(e["date"] <= now.replace("Z", "+0000") for e in first)
+    assert _get(client, headers, f"/cashmgmt/v1/deposits?businessDate={day}") == []
+    assert _get(client, headers, "/cashmgmt/v1/entries?businessDate=20200101") == []
+    assert _get(client, headers, "/cashmgmt/v1/entries?businessDate=99991231") == []
+
+
+@pytest.mark.parametrize("query", ["", "?yyyymmdd=20261101", "?businessDate=2026-11-01", "?businessDate=20261131",
+                                   "?businessDate=00000000", "?businessDate=2026110", "?businessDate=202611011",
+                                   "?businessDate=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%96%EF%BC%91%EF%BC%91%EF%BC%90%EF%BC%91",
+                                   "?businessDate=" + "9" * 5000, "?businessDate=20261101%00"])
+@pytest.mark.parametrize("path", ["/cashmgmt/v1/entries", "/cashmgmt/v1/deposits"])
+def test_a_bad_business_date_is_400(client, headers, path, query):
+    assert_toast_error(client.get(path + query, headers=headers), 400)
+
+
+def test_the_deprecated_parameter_is_ignored_beside_business_date(client, headers):
+    day = _today(client)
+    assert client.get(f"/cashmgmt/v1/entries?businessDate={day}&yyyymmdd=nonsense", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/cashmgmt/v1/entries", "/cashmgmt/v1/deposits"])
+def test_access_rules(client, partner_token, path):
+    query = f"{path}?businessDate=20261101"
+    assert_toast_error(client.get(query), 401)
+    assert_toast_error(client.get(query, headers=toast_headers(partner_token, HARBOR_SEAPORT)), 403)
+    assert_toast_error(client.get(query, headers=toast_headers(login(client, READ_ONLY))), 403, "cashmgmt:read")
+    assert_toast_error(client.get(query, headers={"Authorization": f"Bearer {partner_token}"}), 400)
