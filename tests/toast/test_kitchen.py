@@ -1,6 +1,8 @@
 """Toast Kitchen: prep stations paged by token (like the configuration API), the routing of menu items to them, and
 the item fulfillment export agreeing with the orders' selections and their fulfillmentStatus."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from helpers import HARBOR_DOWNTOWN, MESA, READ_ONLY, advance, assert_toast_error, login, toast_headers
@@ -20,7 +22,7 @@ def _get(client, headers, path):
 
 
 def _today(client):
-    return int(client.get("/_sandbox/clock").json["now"][:10].replace("-", ""))
+    return date.fromisoformat(client.get("/_sandbox/clock").json["now"][:10])
 
 
 def test_prep_stations_list_and_get(client, headers):
@@ -85,7 +87,7 @@ def test_every_fulfilled_selection_is_exported_and_nothing_else(client, partner_
     headers = toast_headers(partner_token, restaurant)
     stations = {s["guid"]: s for s in client.get(STATIONS, headers=headers).json}
     today = _today(client)
-    for day in (today - 1, today):
+    for day in (f"{today - timedelta(days=1):%Y%m%d}", f"{today:%Y%m%d}"):
         selections = _selections(client, headers, day)
         ready = {s["guid"]: (o, s) for o, s in selections if s["fulfillmentStatus"] == "READY" and not s["voided"]}
         records = _get(client, headers, f"{EXPORT}?businessDate={day}").json
@@ -107,7 +109,7 @@ def test_every_fulfilled_selection_is_exported_and_nothing_else(client, partner_
         for record in records:
             levels.setdefault(record["selectionGuid"], []).append(record["itemFulfillmentLevel"])
         assert all(sorted(found) in ([0], [0, 1]) for found in levels.values())
-    still_cooking = [s for o, s in _selections(client, headers, today) if s["fulfillmentStatus"] in ("SENT", "HOLD")]
+    still_cooking = [s for o, s in _selections(client, headers, f"{today:%Y%m%d}") if s["fulfillmentStatus"] in ("SENT", "HOLD")]
     assert still_cooking
 
 
@@ -116,12 +118,12 @@ def test_an_api_order_stays_out_of_the_export_while_the_kitchen_has_it(client, h
     created = client.post("/orders/v2/orders", json=harbor.order(harbor.selection("Fish and Chips")), headers=headers)
     assert created.status_code == 200
     assert created.json["checks"][0]["selections"][0]["fulfillmentStatus"] == "NEW"
-    assert _get(client, headers, f"{EXPORT}?businessDate={_today(client)}").json == []
+    assert _get(client, headers, f"{EXPORT}?businessDate={_today(client):%Y%m%d}").json == []
 
 
 @pytest.mark.pos_sandbox(history_days=1, toast_kitchen_export=False)
 def test_without_the_subscription_the_export_is_204(client, headers):
-    response = client.get(f"{EXPORT}?businessDate={_today(client)}", headers=headers)
+    response = client.get(f"{EXPORT}?businessDate={_today(client):%Y%m%d}", headers=headers)
     assert response.status_code == 204 and response.get_data() == b""
     assert client.get(STATIONS, headers=headers).status_code == 200
 
