@@ -8,7 +8,7 @@ from sandbox.toast.state import toast_state
 def _day(ctx):
     state = toast_state(ctx.world)
     day = parse_business_date(ctx.params["businessDate"])
-    return drawer_day(state, ctx.restaurant, day, ctx.world.clock.timestamp(), ctx.world.seed)
+    return drawer_day(state, ctx.restaurant, day, ctx.world.clock.timestamp())
 
 
 def entries(ctx):

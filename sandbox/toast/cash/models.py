@@ -2,8 +2,8 @@
 
 Nothing here is stored: the day's cash payments, card tips and deliveries come from the order book, and the drawer
 routine (no-sale opens, pay-outs, change runs to the safe, the count's difference) from a random source seeded by
-the world's seed, the restaurant and the date, so the same world always tells the same story and an order added
-through the API shows up in the day's tip-outs and deposit.
+the drawer's GUID (seeded with the world, kept in its exports) and the date, so the same world always tells the same
+story, after an export and import too, and an order added through the API shows up in the day's tip-outs and deposit.
 """
 
 import random
@@ -73,13 +73,13 @@ def _cents(value):
 class _Day:
     """Builds one DrawerDay; `now` hides what has not happened yet."""
 
-    def __init__(self, state, restaurant, day, seed):
+    def __init__(self, state, restaurant, day):
         self.restaurant = restaurant
         self.day = day
         self.catalog = state.catalogs[restaurant.guid]
-        self.rng = random.Random(f"cash:{seed}:{restaurant.guid}:{day}")
+        self.drawer = next(iter(self.catalog.named.get("cashDrawers", {})), None)
+        self.rng = random.Random(f"cash:{self.drawer}:{day}")
         self.namespace = uuid.UUID(restaurant.guid)
-        self.seed = seed
         self.book = state.orders
         staff = [e["guid"] for e in state.employees.get(restaurant.guid, [])]
         self.manager = staff[0] if staff else None
@@ -94,7 +94,7 @@ class _Day:
         return [p for p in order.payments if p.guid == guid]
 
     def _guid(self, *parts):
-        return str(uuid.uuid5(self.namespace, ":".join(str(p) for p in ("cash", self.seed, self.day, *parts))))
+        return str(uuid.uuid5(self.namespace, ":".join(str(p) for p in ("cash", self.drawer, self.day, *parts))))
 
     def _local(self, hour, minute=0):
         date = datetime.strptime(str(self.day), "%Y%m%d").date()
@@ -173,16 +173,15 @@ class _Day:
         return min(max(self._local(23, 30), last + 900), day_closes - 60)
 
 
-def drawer_day(state, restaurant, day, now, seed):
+def drawer_day(state, restaurant, day, now):
     """The DrawerDay of `restaurant` on business date `day` as seen at `now` (epoch seconds)."""
-    built = _Day(state, restaurant, day, seed)
-    drawer = next(iter(built.catalog.named.get("cashDrawers", {})), None)
+    built = _Day(state, restaurant, day)
     if not built.orders and not built.payments:
-        return DrawerDay(drawer_guid=drawer)
+        return DrawerDay(drawer_guid=built.drawer)
     built.routine()
     deposits = []
     day_closes = closeout(day, restaurant)
     if now >= day_closes:
         deposits = built.end_of_day(built.closing_time(day_closes))
     entries = sorted((e for e in built.entries if e.when <= now), key=lambda e: (e.when, e.guid))
-    return DrawerDay(entries, deposits, drawer)
+    return DrawerDay(entries, deposits, built.drawer)
