@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from helpers import HARBOR_DOWNTOWN, HARBOR_SEAPORT, MESA, READ_ONLY, advance, assert_toast_error, login, \
-    toast_headers
+    orders_of_day, toast_headers
 from tests.published import assert_published
 
 DOCUMENT = "toast-cash-management-openapi.yaml"
@@ -41,16 +41,6 @@ def _money(value):
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def _orders(client, headers, day):
-    found, page = [], 1
-    while True:
-        batch = client.get(f"/orders/v2/ordersBulk?businessDate={day}&pageSize=100&page={page}", headers=headers).json
-        found += batch
-        if len(batch) < 100:
-            return found
-        page += 1
-
-
 @pytest.mark.pos_sandbox(history_days=3)
 @pytest.mark.parametrize("restaurant", [HARBOR_DOWNTOWN, MESA])
 def test_deposit_is_the_days_cash_payments_plus_its_entries(client, partner_token, restaurant):
@@ -79,7 +69,7 @@ def test_tip_outs_pay_each_servers_card_tips_and_drivers_get_mileage(client, hea
     """TIP_OUT pays tips entered in card payments (GUIDE_ENTRIES): one per server, the sum of the tips on the
     payments of the orders they served that day; DRIVER_REIMBURSEMENT per driver of the delivered orders."""
     day = _day_before(_today(client))
-    orders = {o["guid"]: o for o in _orders(client, headers, day)}
+    orders = {o["guid"]: o for o in orders_of_day(client, headers, day)}
     tips, drives = {}, {}
     for payment in _day_payments(client, headers, day):
         order = orders.get(payment["orderGuid"]) or client.get(f"/orders/v2/orders/{payment['orderGuid']}",

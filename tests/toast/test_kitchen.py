@@ -5,7 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from helpers import HARBOR_DOWNTOWN, MESA, READ_ONLY, advance, assert_toast_error, login, toast_headers
+from helpers import HARBOR_DOWNTOWN, MESA, READ_ONLY, advance, assert_toast_error, login, orders_of_day, \
+    toast_headers
 from tests.published import assert_published
 
 DOCUMENT = "toast-kitchen-openapi.yaml"
@@ -72,13 +73,7 @@ def test_menu_items_route_to_the_stations_of_their_group(world, harbor):
 
 
 def _selections(client, headers, day):
-    found, page = [], 1
-    while True:
-        orders = client.get(f"/orders/v2/ordersBulk?businessDate={day}&pageSize=100&page={page}", headers=headers).json
-        found += [(o, s) for o in orders for c in o["checks"] for s in c["selections"]]
-        if len(orders) < 100:
-            return found
-        page += 1
+    return [(o, s) for o in orders_of_day(client, headers, day) for c in o["checks"] for s in c["selections"]]
 
 
 @pytest.mark.pos_sandbox(history_days=2)
