@@ -55,6 +55,10 @@ def test_deposit_is_the_days_cash_payments_plus_its_entries(client, partner_toke
         assert cash > 0
         entries = _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}")
         deposits = _get(client, headers, f"/cashmgmt/v1/deposits?businessDate={day}")
+        # Cash payments went into the drawer the entries are about; other tenders into none.
+        drawers = {(p["type"], (p["cashDrawer"] or {}).get("guid")) for p in payments}
+        assert {e["cashDrawer"]["guid"] for e in entries} == {g for t, g in drawers if t == "CASH"}
+        assert {g for t, g in drawers if t != "CASH"} == {None}
         # One deposit of what was counted; none when the tip-outs emptied the drawer (the safe topped it up).
         assert len(deposits) <= 1 and all(d["amount"] > 0 for d in deposits)
         assert cash + sum(_money(e["amount"]) for e in entries) == sum(_money(d["amount"]) for d in deposits)
@@ -122,6 +126,8 @@ def test_a_cash_order_from_the_api_reaches_the_deposit_once_the_day_closes(clien
     paid = client.post(f"/orders/v2/orders/{order['guid']}/checks/{check['guid']}/payments", headers=headers,
                        json=[{"type": "CASH", "amount": check["totalAmount"], "tipAmount": 4.0}])
     assert paid.status_code == 200, paid.json
+    drawer = client.get("/config/v2/cashDrawers", headers=headers).json[0]["guid"]
+    assert paid.json["checks"][0]["payments"][0]["cashDrawer"]["guid"] == drawer
     assert _get(client, headers, f"/cashmgmt/v1/deposits?businessDate={day}") == []
     early = _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}")
     assert not [e for e in early if e["type"] == "TIP_OUT"]

@@ -190,7 +190,9 @@ class Builder:
         return Payment(self.new_guid(), body["type"], amount, tip, self.now, business_date(self.now, self.restaurant),
                        order.guid, check.guid, other_payment_guid=other,
                        amount_tendered=cents(_decimal(tendered, f"{field}.amountTendered")) if tendered else None,
-                       external_id=body.get("externalId"))
+                       external_id=body.get("externalId"),
+                       cash_drawer_guid=next(iter(self.catalog.named["cashDrawers"]), None)
+                       if body.get("type") == "CASH" else None)
 
     def _customer(self, body, field, required):
         if not body:

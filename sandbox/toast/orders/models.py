@@ -177,6 +177,7 @@ class Payment:
     refund_date: float = None
     refund_business_date: int = None
     device_id: str = None
+    cash_drawer_guid: str = None       # the drawer a CASH payment went into (see the cash management API)
 
     def to_dict(self):
         refund = None
@@ -189,7 +190,8 @@ class Payment:
             "paidDate": toast_date(self.paid_date), "paidBusinessDate": self.paid_business_date, "type": self.type,
             "cardEntryMode": self.card_entry_mode, "amount": money(self.amount), "tipAmount": money(self.tip_amount),
             "amountTendered": money(self.amount_tendered), "cardType": self.card_type, "first6Digits": None,
-            "last4Digits": self.last4, "originalProcessingFee": None, "server": None, "cashDrawer": None,
+            "last4Digits": self.last4, "originalProcessingFee": None, "server": None,
+            "cashDrawer": ref(self.cash_drawer_guid, "CashDrawer"),
             "refundStatus": "NONE" if refund is None else ("FULL" if self.refund_amount >= self.amount else "PARTIAL"),
             "refund": refund, "paymentStatus": self.status,
             "voidInfo": {"voidUser": None, "voidApprover": None, "voidDate": toast_date(self.void_date),

@@ -199,6 +199,7 @@ class HistoryWriter:
                 order.external_id = f"{market}:{self.rng.randrange(10 ** 9, 10 ** 10)}"
         else:
             payment.amount_tendered = cents(amount + self.rng.choice((0, 1, 5)))
+            payment.cash_drawer_guid = next(iter(self.catalog.named["cashDrawers"]), None)
         return payment
 
 
