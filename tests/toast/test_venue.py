@@ -12,6 +12,20 @@ from tests.published import assert_published
 PACKAGING = ("toast-packaging-openapi.yaml", "/packaging/v1/published/packagingConfig")
 SCHEDULE = ("toast-ordermgmt-configuration-openapi.yaml", "/ordermgmt-config/v1/published/orderingSchedule")
 DEVICES = ("toast-device-details-openapi.yaml", "/device-details/v1/device-info")
+# An order's createdDevice.id is the Device ID the platform gives a POS device (the one its Device Status screen
+# shows): https://doc.toasttab.com/openapi/orders/tag/Data-definitions/schema/Order
+NEW_SPECS = {"toast-cash-management-v1.yaml": 2, "toast-kitchen-v1.yaml": 3, "toast-packaging-v1.yaml": 1,
+             "toast-ordermgmt-configuration-v1.yaml": 1, "toast-device-details-v1.yaml": 1}
+
+
+def test_the_coverage_page_lists_the_new_operations_as_served(client):
+    rows = client.get("/_sandbox/coverage").json["operations"]
+    served = {}
+    for row in rows:
+        if row["spec"] in NEW_SPECS:
+            assert row["implemented"], row
+            served[row["spec"]] = served.get(row["spec"], 0) + 1
+    assert served == NEW_SPECS
 
 
 def _get(client, headers, document, path):
