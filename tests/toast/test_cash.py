@@ -7,6 +7,7 @@ import pytest
 
 from helpers import HARBOR_DOWNTOWN, HARBOR_SEAPORT, MESA, READ_ONLY, advance, assert_toast_error, login, \
     orders_of_day, toast_headers
+from sandbox.toast.cash.models import staff_guids
 from tests.published import assert_published
 
 DOCUMENT = "toast-cash-management-openapi.yaml"
@@ -91,7 +92,7 @@ def test_tip_outs_pay_each_servers_card_tips_and_drivers_get_mileage(client, hea
     assert tip_outs == tips and tips
     mileage = {e["employee1"]["guid"]: -_money(e["amount"]) for e in entries if e["type"] == "DRIVER_REIMBURSEMENT"}
     assert mileage == {driver: Decimal("2.00") * count for driver, count in drives.items()}
-    staff = {e["guid"] for e in world.state["toast"].employees[HARBOR_DOWNTOWN]}
+    staff = set(staff_guids(world.state["toast"], HARBOR_DOWNTOWN))
     named = {e[key]["guid"] for e in entries for key in ("employee1", "employee2") if e[key]}
     assert named <= staff
 

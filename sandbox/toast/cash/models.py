@@ -66,6 +66,12 @@ def _employee(guid):
     return None if guid is None else {"guid": guid, "entityType": "RestaurantUser", "externalId": None}
 
 
+def staff_guids(state, restaurant_guid):
+    """The restaurant's employee GUIDs in seeding order; `employees` holds records with a `guid`, or is keyed by GUID
+    (iterating a mapping gives its keys)."""
+    return [e if isinstance(e, str) else e["guid"] for e in state.employees.get(restaurant_guid, ())]
+
+
 def _cents(value):
     return Decimal(value).quantize(CENT)
 
@@ -81,7 +87,7 @@ class _Day:
         self.rng = random.Random(f"cash:{self.drawer}:{day}")
         self.namespace = uuid.UUID(restaurant.guid)
         self.book = state.orders
-        staff = [e["guid"] for e in state.employees.get(restaurant.guid, [])]
+        staff = staff_guids(state, restaurant.guid)
         self.manager = staff[0] if staff else None
         self.orders = [self.book.orders[g] for g in self.book.on_business_date(restaurant.guid, day)]
         self.payments = [p for guid in self.book.payment_guids(restaurant.guid, "paid", day)
