@@ -194,3 +194,15 @@ def test_tips_beyond_the_drawers_cash_come_from_the_safe_and_nothing_is_banked(c
     assert [e["amount"] for e in entries if e["type"] == "TIP_OUT"] == [-15.0]
     assert [e["type"] for e in entries if e["type"].startswith("CLOSE_OUT")] == ["CLOSE_OUT_EXACT"]
     assert _get(client, headers, f"/cashmgmt/v1/deposits?businessDate={day}") == []
+
+
+@pytest.mark.pos_sandbox(history_days=2, toast_card_tips="payroll")
+def test_with_tips_on_the_payroll_there_is_no_tip_out_and_the_deposit_keeps_that_cash(client, headers):
+    day = _day_before(_today(client))
+    entries = _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}")
+    assert not [e for e in entries if e["type"] == "TIP_OUT"]
+    assert [e for e in entries if e["type"] == "DRIVER_REIMBURSEMENT"]
+    payments = [p for p in _day_payments(client, headers, day) if p["paymentStatus"] != "VOIDED"]
+    cash = sum((_money(p["amount"]) + _money(p["tipAmount"]) for p in payments if p["type"] == "CASH"), Decimal(0))
+    deposits = _get(client, headers, f"/cashmgmt/v1/deposits?businessDate={day}")
+    assert cash + sum(_money(e["amount"]) for e in entries) == sum(_money(d["amount"]) for d in deposits) > 0

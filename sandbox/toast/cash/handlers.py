@@ -8,7 +8,8 @@ from sandbox.toast.state import toast_state
 def _day(ctx):
     state = toast_state(ctx.world)
     day = parse_business_date(ctx.params["businessDate"])
-    return drawer_day(state, ctx.restaurant, day, ctx.world.clock.timestamp())
+    return drawer_day(state, ctx.restaurant, day, ctx.world.clock.timestamp(),
+                      tips_in_cash=ctx.sandbox.config.toast_card_tips == "cash")
 
 
 def entries(ctx):

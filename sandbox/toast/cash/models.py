@@ -132,13 +132,14 @@ class _Day:
             self._add("CASH_IN", CHANGE_RUN, fetched, "Small bills from the safe", employee=self.manager)
             self._add("CASH_OUT", -CHANGE_RUN, fetched + 3600, "Large bills back to the safe", employee=self.manager)
 
-    def end_of_day(self, when):
-        """Tip-outs of card tips, driver mileage, the count and the deposit, once every check is closed."""
+    def end_of_day(self, when, tips_in_cash):
+        """Tip-outs of card tips (unless payroll pays them), driver mileage, the count and the deposit, once every
+        check is closed."""
         tips, deliveries = {}, {}
         order_of = {o.guid: o for o in self.orders}
         for payment in self.payments:
             order = order_of.get(payment.order_guid) or self.book.orders[payment.order_guid]
-            if payment.tip_amount and order.server_guid:
+            if tips_in_cash and payment.tip_amount and order.server_guid:
                 tips[order.server_guid] = tips.get(order.server_guid, ZERO) + payment.tip_amount
         for order in self.orders:
             info = order.delivery_info
@@ -179,8 +180,9 @@ class _Day:
         return min(max(self._local(23, 30), last + 900), day_closes - 60)
 
 
-def drawer_day(state, restaurant, day, now):
-    """The DrawerDay of `restaurant` on business date `day` as seen at `now` (epoch seconds)."""
+def drawer_day(state, restaurant, day, now, tips_in_cash=True):
+    """The DrawerDay of `restaurant` on business date `day` as seen at `now` (epoch seconds); `tips_in_cash` False
+    when payroll pays the servers' card tips (no tip-outs)."""
     built = _Day(state, restaurant, day)
     if not built.orders and not built.payments:
         return DrawerDay(drawer_guid=built.drawer)
@@ -188,6 +190,6 @@ def drawer_day(state, restaurant, day, now):
     deposits = []
     day_closes = closeout(day, restaurant)
     if now >= day_closes:
-        deposits = built.end_of_day(built.closing_time(day_closes))
+        deposits = built.end_of_day(built.closing_time(day_closes), tips_in_cash)
     entries = sorted((e for e in built.entries if e.when <= now), key=lambda e: (e.when, e.guid))
     return DrawerDay(entries, deposits, built.drawer)
