@@ -27,8 +27,9 @@ def main(count):
     token = client.post("/authentication/v1/authentication/login", json=PARTNER).json["token"]["accessToken"]
     headers = {"Authorization": f"Bearer {token}", "Toast-Restaurant-External-ID": RESTAURANT}
     day = f"{date.fromisoformat(start[:10]) - timedelta(days=1):%Y%m%d}"
-    for path in ("/config/v2/cashDrawers", f"/cashmgmt/v1/entries?businessDate={day}",
-                 f"/cashmgmt/v1/deposits?businessDate={day}", f"/kitchen/v1/export/itemFulfillments?businessDate={day}"):
+    paths = ("/config/v2/cashDrawers", f"/cashmgmt/v1/entries?businessDate={day}",
+             f"/cashmgmt/v1/deposits?businessDate={day}", f"/kitchen/v1/export/itemFulfillments?businessDate={day}")
+    for path in paths:
         timings = []
         for _ in range(count):
             started = time.perf_counter()

@@ -122,7 +122,8 @@ def test_a_cash_order_from_the_api_reaches_the_deposit_once_the_day_closes(clien
     no deposit and no tip-out; after it the deposit is the cash less the tip paid out to the server."""
     day = _today(client)
     assert client.get(f"/cashmgmt/v1/entries?businessDate={day}", headers=headers).json == []
-    order = client.post("/orders/v2/orders", json=harbor.order(harbor.selection("Fish and Chips")), headers=headers).json
+    order = client.post("/orders/v2/orders", json=harbor.order(harbor.selection("Fish and Chips")),
+                        headers=headers).json
     check = order["checks"][0]
     paid = client.post(f"/orders/v2/orders/{order['guid']}/checks/{check['guid']}/payments", headers=headers,
                        json=[{"type": "CASH", "amount": check["totalAmount"], "tipAmount": 4.0}])
@@ -156,7 +157,7 @@ def test_a_day_is_the_same_on_every_read_and_nothing_shows_before_it_happens(cli
 
 @pytest.mark.parametrize("query", ["", "?yyyymmdd=20261101", "?businessDate=2026-11-01", "?businessDate=20261131",
                                    "?businessDate=00000000", "?businessDate=2026110", "?businessDate=202611011",
-                                   "?businessDate=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%96%EF%BC%91%EF%BC%91%EF%BC%90%EF%BC%91",
+                                   "?businessDate=" + "".join(f"%EF%BC%{0x90 + int(d):02X}" for d in "20261101"),
                                    "?businessDate=" + "9" * 5000, "?businessDate=20261101%00"])
 @pytest.mark.parametrize("path", ["/cashmgmt/v1/entries", "/cashmgmt/v1/deposits"])
 def test_a_bad_business_date_is_400(client, headers, path, query):
@@ -181,7 +182,8 @@ def test_tips_beyond_the_drawers_cash_come_from_the_safe_and_nothing_is_banked(c
     """A day whose only payment is a non-cash tender with a tip: the tip is paid out in cash (GUIDE_ENTRIES), the
     drawer has none, so the manager brings it from the safe (CASH_IN) and there is no deposit (amounts are > 0)."""
     day = _today(client)
-    order = client.post("/orders/v2/orders", json=harbor.order(harbor.selection("Fish and Chips")), headers=headers).json
+    order = client.post("/orders/v2/orders", json=harbor.order(harbor.selection("Fish and Chips")),
+                        headers=headers).json
     check = order["checks"][0]
     paid = client.post(f"/orders/v2/orders/{order['guid']}/checks/{check['guid']}/payments", headers=headers,
                        json=[{"type": "OTHER", "amount": check["totalAmount"], "tipAmount": 15.0}])

@@ -104,7 +104,8 @@ def test_every_fulfilled_selection_is_exported_and_nothing_else(client, partner_
         for record in records:
             levels.setdefault(record["selectionGuid"], []).append(record["itemFulfillmentLevel"])
         assert all(sorted(found) in ([0], [0, 1]) for found in levels.values())
-    still_cooking = [s for o, s in _selections(client, headers, f"{today:%Y%m%d}") if s["fulfillmentStatus"] in ("SENT", "HOLD")]
+    still_cooking = [s for o, s in _selections(client, headers, f"{today:%Y%m%d}")
+                     if s["fulfillmentStatus"] in ("SENT", "HOLD")]
     assert still_cooking
 
 

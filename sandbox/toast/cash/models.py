@@ -115,8 +115,9 @@ class _Day:
         """The seeded activity of the day's service: no-sale opens, pay-outs (a few undone), a change run."""
         opens, closes = self._local(11), self._local(22)
         staff = self.servers or [self.manager]
-        for reason in self.rng.sample(list(self.catalog.named["noSaleReasons"]), self.rng.randint(0, 2)):
-            self._add("NO_SALE", ZERO, self.rng.uniform(opens, closes), self.catalog.named["noSaleReasons"][reason].name,
+        no_sales = self.catalog.named["noSaleReasons"]
+        for reason in self.rng.sample(list(no_sales), self.rng.randint(0, 2)):
+            self._add("NO_SALE", ZERO, self.rng.uniform(opens, closes), no_sales[reason].name,
                       employee=self.rng.choice(staff), no_sale_reason=reason)
         reasons = list(self.catalog.named["payoutReasons"])
         for _ in range(self.rng.choice((0, 1, 1, 2)) if reasons else 0):
