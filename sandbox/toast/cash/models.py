@@ -175,7 +175,7 @@ class _Day:
         return sum((p.amount + p.tip_amount for p in self.payments if p.type == "CASH"), ZERO)
 
     def closing_time(self, day_closes):
-        """When the drawer is counted: half an hour after the last payment, not before 23:30 local, before the
+        """When the drawer is counted: a quarter of an hour after the last payment, not before 23:30 local, before the
         business date closes out."""
         last = max((p.paid_date for p in self.payments), default=0)
         return min(max(self._local(23, 30), last + 900), day_closes - 60)
