@@ -9,8 +9,10 @@ unchanged against it.
 """
 
 import asyncio
+import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import requests
@@ -129,3 +131,24 @@ def test_arcade_toast_api_tools_run_against_the_sandbox(served, session, monkeyp
     assert deposits["response_json"] == ours(f"/cashmgmt/v1/deposits?businessDate={_yesterday()}")
     assert stations["response_json"] == ours("/kitchen/v1/published/prepStations")
     assert one["response_json"] == stations["response_json"][1]
+
+
+def test_the_docs_walk_throughs_run_as_written():
+    """The curl walk-throughs of docs/apis (cash management first: it logs in and sets R and H), on the real clock."""
+    docs = Path(__file__).resolve().parents[2] / "docs" / "apis"
+    blocks = [(docs / name).read_text(encoding="utf-8").split("```bash\n", 1)[1].split("```", 1)[0]
+              for name in ("toast-cash-management.md", "toast-kitchen.md", "toast-small-config.md")]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SANDBOX_RATE_LIMITS", "false")
+        server = Served("--history-days", "2")
+    try:
+        script = "set -euo pipefail\n" + "\n".join(blocks).replace("BASE=http://localhost:8080", f"BASE={server.url}")
+        result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stderr
+    for fragment in ('"entityType":"CashEntry"', '"entityType":"CashDrawer"', '"entityType":"PrepStation"',
+                     '"itemFulfillmentLevel":0', "HTTP/1.1 200",
+                     '"guestInclusionType":"OPT_IN"', '"servicePeriods"', '"deviceId":"HG-001-POS1"',
+                     "HG-001-POS"):
+        assert fragment in result.stdout, fragment
