@@ -13,8 +13,7 @@ def _day(ctx):
 
 
 def entries(ctx):
-    day = _day(ctx)
-    return [entry.to_dict(day.drawer_guid) for entry in day.entries]
+    return [entry.to_dict() for entry in _day(ctx).entries]
 
 
 def deposits(ctx):

@@ -32,6 +32,7 @@ class Entry:
     amount: Decimal
     when: float
     reason: str
+    drawer: str = None
     employee: str = None                 # employee1: who handled the cash
     other: str = None                    # employee2: who received it (tip-outs)
     approver: str = None
@@ -39,9 +40,9 @@ class Entry:
     no_sale_reason: str = None
     undoes: str = None
 
-    def to_dict(self, drawer_guid):
+    def to_dict(self):
         return {"guid": self.guid, "entityType": "CashEntry", "amount": float(self.amount), "reason": self.reason,
-                "date": toast_date(self.when), "type": self.type, "cashDrawer": _ref(drawer_guid, "CashDrawer"),
+                "date": toast_date(self.when), "type": self.type, "cashDrawer": _ref(self.drawer, "CashDrawer"),
                 "payoutReason": _ref(self.payout_reason, "PayoutReason"),
                 "noSaleReason": _ref(self.no_sale_reason, "NoSaleReason"), "undoes": self.undoes,
                 "employee1": _employee(self.employee), "employee2": _employee(self.other),
@@ -55,7 +56,6 @@ class DrawerDay:
 
     entries: list = field(default_factory=list)
     deposits: list = field(default_factory=list)
-    drawer_guid: str = None
 
 
 def _ref(guid, entity_type):
@@ -83,7 +83,7 @@ class _Day:
         self.restaurant = restaurant
         self.day = day
         self.catalog = state.catalogs[restaurant.guid]
-        self.drawer = next(iter(self.catalog.named.get("cashDrawers", {})), None)
+        self.drawer = self.catalog.cash_drawer()           # the front drawer: the routine and tip-outs use it
         self.rng = random.Random(f"cash:{self.drawer}:{day}")
         self.namespace = uuid.UUID(restaurant.guid)
         self.book = state.orders
@@ -106,8 +106,9 @@ class _Day:
         date = datetime.strptime(str(self.day), "%Y%m%d").date()
         return datetime.combine(date, time(hour, minute), ZoneInfo(self.restaurant.time_zone)).timestamp()
 
-    def _add(self, kind, amount, when, reason, **refs):
-        entry = Entry(self._guid(kind, len(self.entries)), kind, _cents(amount), when, reason, **refs)
+    def _add(self, kind, amount, when, reason, drawer=None, **refs):
+        entry = Entry(self._guid(kind, len(self.entries)), kind, _cents(amount), when, reason, drawer or self.drawer,
+                      **refs)
         self.entries.append(entry)
         return entry
 
@@ -146,7 +147,7 @@ class _Day:
             info = order.delivery_info
             if info and info.delivery_state == "DELIVERED" and info.employee_guid and not order.voided:
                 deliveries[info.employee_guid] = deliveries.get(info.employee_guid, 0) + 1
-        balance = self.cash_taken() + sum((e.amount for e in self.entries), ZERO)
+        balance = self.expected(self.drawer)
         owed = sum(tips.values(), ZERO) + DRIVER_RATE * sum(deliveries.values())
         if owed > balance:       # not enough cash in the drawer for the tip-outs: the manager brings the rest
             self._add("CASH_IN", owed - balance, when - 60, "Cash from the safe for tip-outs", employee=self.manager)
@@ -155,24 +156,37 @@ class _Day:
         for driver, count in deliveries.items():
             self._add("DRIVER_REIMBURSEMENT", -DRIVER_RATE * count, when, f"Mileage for {count} deliveries",
                       employee=driver, approver=self.manager)
-        expected = self.cash_taken() + sum((e.amount for e in self.entries), ZERO)
-        roll = self.rng.random()
-        difference = ZERO if roll < 0.85 else _cents(self.rng.uniform(0.25, 5)) * (-1 if roll < 0.95 else 1)
-        if expected + difference <= 0:          # an empty drawer counts exactly empty
-            difference = ZERO
-        kind = ("CLOSE_OUT_EXACT" if difference == 0 else
-                "CLOSE_OUT_SHORTAGE" if difference < 0 else "CLOSE_OUT_OVERAGE")
-        self._add(kind, difference, when + 30, CLOSE_OUT_REASONS[kind], employee=self.manager)
-        counted = expected + difference
+        counted = ZERO
+        for drawer in self.catalog.named.get("cashDrawers", {}):
+            if drawer == self.drawer or self.cash_taken(drawer):
+                counted += self._close_out(drawer, when + 30)
         if counted > 0:
             return [{"guid": self._guid("deposit"), "entityType": "Deposit", "amount": float(counted),
                      "date": toast_date(when + 45), "undoes": None, "employee": _employee(self.manager),
                      "creator": _ref(self.manager, "RestaurantUser")}]
         return []
 
-    def cash_taken(self):
-        """The cash the day's cash payments put in the drawer (amount and any cash tip)."""
-        return sum((p.amount + p.tip_amount for p in self.payments if p.type == "CASH"), ZERO)
+    def _close_out(self, drawer, when):
+        """Count one drawer: exact most days, a few dollars short or over on some; returns what was counted."""
+        expected = self.expected(drawer)
+        roll = self.rng.random()
+        difference = ZERO if roll < 0.85 else _cents(self.rng.uniform(0.25, 5)) * (-1 if roll < 0.95 else 1)
+        if expected + difference <= 0:          # an empty drawer counts exactly empty
+            difference = ZERO
+        kind = ("CLOSE_OUT_EXACT" if difference == 0 else
+                "CLOSE_OUT_SHORTAGE" if difference < 0 else "CLOSE_OUT_OVERAGE")
+        self._add(kind, difference, when, CLOSE_OUT_REASONS[kind], drawer=drawer, employee=self.manager)
+        return expected + difference
+
+    def expected(self, drawer):
+        """What should be in a drawer now: its cash payments and its entries (the float stays and is not counted)."""
+        return self.cash_taken(drawer) + sum((e.amount for e in self.entries if e.drawer == drawer), ZERO)
+
+    def cash_taken(self, drawer):
+        """The cash the day's cash payments put in a drawer (amount and any cash tip); payments that name no drawer
+        went into the front one."""
+        return sum((p.amount + p.tip_amount for p in self.payments
+                    if p.type == "CASH" and (p.cash_drawer_guid or self.drawer) == drawer), ZERO)
 
     def closing_time(self, day_closes):
         """When the drawer is counted: a quarter of an hour after the last payment, not before 23:30 local, before the
@@ -186,11 +200,11 @@ def drawer_day(state, restaurant, day, now, tips_in_cash=True):
     when payroll pays the servers' card tips (no tip-outs)."""
     built = _Day(state, restaurant, day)
     if not built.orders and not built.payments:
-        return DrawerDay(drawer_guid=built.drawer)
+        return DrawerDay()
     built.routine()
     deposits = []
     day_closes = closeout(day, restaurant)
     if now >= day_closes:
         deposits = built.end_of_day(built.closing_time(day_closes), tips_in_cash)
     entries = sorted((e for e in built.entries if e.when <= now), key=lambda e: (e.when, e.guid))
-    return DrawerDay(entries, deposits, built.drawer)
+    return DrawerDay(entries, deposits)

@@ -180,6 +180,13 @@ class Catalog:
     stock: dict = field(default_factory=dict)             # item guid -> {"status", "quantity"} once it changed
     prep_stations: dict = field(default_factory=dict)     # guid -> PrepStation
 
+    def cash_drawer(self, station=None):
+        """The GUID of the cash drawer at a POS station (the Bar terminal's is "Bar Drawer"); the first drawer for
+        any other station, or for cash taken without one."""
+        drawers = self.named.get("cashDrawers", {})
+        at_station = next((guid for guid, d in drawers.items() if station and d.name == f"{station} Drawer"), None)
+        return at_station or next(iter(drawers), None)
+
     def prep_stations_of(self, item_guid):
         """The prep stations an item's tickets go to: its menu group's, else the first station (the kitchen's
         default route)."""

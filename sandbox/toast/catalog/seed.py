@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 from sandbox.toast.catalog.models import (Catalog, DiningOption, Discount, Menu, MenuGroup, MenuItem, ModifierGroup,
-                                          ModifierOption, Named, PrepStation, RevenueCenter, ServiceArea, ServiceCharge, Table,
-                                          TaxRate)
+                                          ModifierOption, Named, PrepStation, RevenueCenter, ServiceArea, ServiceCharge,
+                                          Table, TaxRate)
 from sandbox.toast.catalog.schedule import from_fixture
 
 # Name-only configuration every restaurant gets, by config collection.
@@ -16,7 +16,7 @@ _STOCK_NAMES = {
     "restaurantServices": ["Lunch", "Dinner"],
     "salesCategories": ["Food", "Beverage", "Alcohol"],
     "breakTypes": ["Meal Break", "Rest Break"],
-    "cashDrawers": ["Front Drawer"],
+    "cashDrawers": ["Front Drawer", "Bar Drawer"],   # "<POS station> Drawer"; the first takes the rest
     "preModifierGroups": ["Standard"],
     "preModifiers": ["No", "Extra", "On the Side"],
 }

@@ -191,8 +191,7 @@ class Builder:
                        order.guid, check.guid, other_payment_guid=other,
                        amount_tendered=cents(_decimal(tendered, f"{field}.amountTendered")) if tendered else None,
                        external_id=body.get("externalId"),
-                       cash_drawer_guid=next(iter(self.catalog.named["cashDrawers"]), None)
-                       if body.get("type") == "CASH" else None)
+                       cash_drawer_guid=self.catalog.cash_drawer() if body.get("type") == "CASH" else None)
 
     def _customer(self, body, field, required):
         if not body:

@@ -47,7 +47,7 @@ class HistoryWriter:
                                and not d.promo_codes]
         self.check_discounts = [d for d in self.catalog.discounts.values() if d.selection_type == "CHECK"
                                 and not d.promo_codes]
-        self.devices = [pos_device_id(restaurant, position) for position, *_ in POS_DEVICES]
+        self.devices = {pos_device_id(restaurant, position): name for position, _, name, *_ in POS_DEVICES}
         self.zone = ZoneInfo(restaurant.time_zone)
 
     def _share(self, name):
@@ -103,7 +103,7 @@ class HistoryWriter:
             table = self.rng.choice(self.tables)
             order.table_guid, order.service_area_guid = table.guid, table.service_area_guid
             order.revenue_center_guid = table.revenue_center_guid
-            order.device_id = self.rng.choice(self.devices)
+            order.device_id = self.rng.choice(list(self.devices))
         return order
 
     def _order(self, opened, still_open=False):
@@ -199,7 +199,7 @@ class HistoryWriter:
                 order.external_id = f"{market}:{self.rng.randrange(10 ** 9, 10 ** 10)}"
         else:
             payment.amount_tendered = cents(amount + self.rng.choice((0, 1, 5)))
-            payment.cash_drawer_guid = next(iter(self.catalog.named["cashDrawers"]), None)
+            payment.cash_drawer_guid = self.catalog.cash_drawer(self.devices.get(order.device_id))
         return payment
 
 
