@@ -117,17 +117,24 @@ def test_entries_point_at_the_configured_drawer_and_reasons(client, headers):
     assert {"PAY_OUT", "NO_SALE", "TIP_OUT", "CLOSE_OUT_EXACT", "DRIVER_REIMBURSEMENT"} <= seen
 
 
+def _paid_order(client, headers, harbor, tender, tip):
+    """A one-line dine-in order posted through the orders API, then paid in full with `tender` and a tip."""
+    order = client.post("/orders/v2/orders", json=harbor.order(harbor.selection("Fish and Chips")),
+                        headers=headers).json
+    check = order["checks"][0]
+    paid = client.post(f"/orders/v2/orders/{order['guid']}/checks/{check['guid']}/payments", headers=headers,
+                       json=[{"type": tender, "amount": check["totalAmount"], "tipAmount": tip}])
+    assert paid.status_code == 200, paid.json
+    return order, paid
+
+
 def test_a_cash_order_from_the_api_reaches_the_deposit_once_the_day_closes(client, headers, harbor):
     """No history: the day's only order, paid in cash with a tip, is the drawer's day. Before the closeout there is
     no deposit and no tip-out; after it the deposit is the cash less the tip paid out to the server."""
     day = _today(client)
     assert client.get(f"/cashmgmt/v1/entries?businessDate={day}", headers=headers).json == []
-    order = client.post("/orders/v2/orders", json=harbor.order(harbor.selection("Fish and Chips")),
-                        headers=headers).json
+    order, paid = _paid_order(client, headers, harbor, "CASH", 4.0)
     check = order["checks"][0]
-    paid = client.post(f"/orders/v2/orders/{order['guid']}/checks/{check['guid']}/payments", headers=headers,
-                       json=[{"type": "CASH", "amount": check["totalAmount"], "tipAmount": 4.0}])
-    assert paid.status_code == 200, paid.json
     drawer = client.get("/config/v2/cashDrawers", headers=headers).json[0]["guid"]
     assert paid.json["checks"][0]["payments"][0]["cashDrawer"]["guid"] == drawer
     assert _get(client, headers, f"/cashmgmt/v1/deposits?businessDate={day}") == []
@@ -182,12 +189,7 @@ def test_tips_beyond_the_drawers_cash_come_from_the_safe_and_nothing_is_banked(c
     """A day whose only payment is a non-cash tender with a tip: the tip is paid out in cash (GUIDE_ENTRIES), the
     drawer has none, so the manager brings it from the safe (CASH_IN) and there is no deposit (amounts are > 0)."""
     day = _today(client)
-    order = client.post("/orders/v2/orders", json=harbor.order(harbor.selection("Fish and Chips")),
-                        headers=headers).json
-    check = order["checks"][0]
-    paid = client.post(f"/orders/v2/orders/{order['guid']}/checks/{check['guid']}/payments", headers=headers,
-                       json=[{"type": "OTHER", "amount": check["totalAmount"], "tipAmount": 15.0}])
-    assert paid.status_code == 200, paid.json
+    _paid_order(client, headers, harbor, "OTHER", 15.0)
     advance(client, 16 * 3600)
     entries = _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}")
     routine = sum(_money(e["amount"]) for e in entries if e["type"] in ("PAY_OUT", "UNDO_PAY_OUT"))
