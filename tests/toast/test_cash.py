@@ -128,25 +128,30 @@ def _paid_order(client, headers, harbor, tender, tip):
     return order, paid
 
 
-def test_a_cash_order_from_the_api_reaches_the_deposit_once_the_day_closes(client, headers, harbor):
-    """No history: the day's only order, paid in cash with a tip, is the drawer's day. Before the closeout there is
-    no deposit and no tip-out; after it the deposit is the cash less the tip paid out to the server."""
+@pytest.mark.pos_sandbox(history_days=2)
+def test_an_api_orders_card_tip_reaches_the_tip_out_and_deposit_once_the_day_closes(client, headers, harbor):
+    """Integrations pay by card or OTHER (cash is taken at the POS). A card tip on an order posted now joins its
+    server's tip-out, paid from the drawer's cash, once the day closes out; before that there is neither tip-out
+    nor deposit, and the day's entries so far stay as they were."""
     day = _today(client)
-    assert client.get(f"/cashmgmt/v1/entries?businessDate={day}", headers=headers).json == []
-    order, paid = _paid_order(client, headers, harbor, "CASH", 4.0)
-    check = order["checks"][0]
-    drawer = client.get("/config/v2/cashDrawers", headers=headers).json[0]["guid"]
-    assert paid.json["checks"][0]["payments"][0]["cashDrawer"]["guid"] == drawer
-    assert _get(client, headers, f"/cashmgmt/v1/deposits?businessDate={day}") == []
     early = _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}")
+    order, paid = _paid_order(client, headers, harbor, "CREDIT", 4.0)
+    assert paid.json["checks"][0]["payments"][0]["cashDrawer"] is None
+    assert _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}") == early
+    assert _get(client, headers, f"/cashmgmt/v1/deposits?businessDate={day}") == []
     assert not [e for e in early if e["type"] == "TIP_OUT"]
     advance(client, 16 * 3600)          # past 04:00 local, the closeout; the token still lives
+    server = order["server"]["guid"]
+    tips = sum(_money(p["tipAmount"]) for p in _day_payments(client, headers, day)
+               if p["server"] and p["server"]["guid"] == server)
+    assert tips >= _money(4.0)
     entries = _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}")
-    assert [(e["employee1"]["guid"], e["amount"]) for e in entries if e["type"] == "TIP_OUT"] == \
-        [(order["server"]["guid"], -4.0)]
+    assert [-_money(e["amount"]) for e in entries if e["type"] == "TIP_OUT" and e["employee1"]["guid"] == server] \
+        == [tips]
+    payments = _day_payments(client, headers, day)
+    cash = sum(_money(p["amount"]) + _money(p["tipAmount"]) for p in payments if p["type"] == "CASH")
     deposits = _get(client, headers, f"/cashmgmt/v1/deposits?businessDate={day}")
-    expected = _money(check["totalAmount"]) + _money(4.0) + sum(_money(e["amount"]) for e in entries)
-    assert [_money(d["amount"]) for d in deposits] == [expected]
+    assert cash + sum(_money(e["amount"]) for e in entries) == sum(_money(d["amount"]) for d in deposits)
     assert {e["guid"] for e in early} <= {e["guid"] for e in entries}
 
 
@@ -186,10 +191,10 @@ def test_access_rules(client, partner_token, path):
 
 
 def test_tips_beyond_the_drawers_cash_come_from_the_safe_and_nothing_is_banked(client, headers, harbor):
-    """A day whose only payment is a non-cash tender with a tip: the tip is paid out in cash (GUIDE_ENTRIES), the
+    """A day whose only payment is a card with a tip: the tip is paid out in cash (GUIDE_ENTRIES), the
     drawer has none, so the manager brings it from the safe (CASH_IN) and there is no deposit (amounts are > 0)."""
     day = _today(client)
-    _paid_order(client, headers, harbor, "OTHER", 15.0)
+    _paid_order(client, headers, harbor, "CREDIT", 15.0)
     advance(client, 16 * 3600)
     entries = _get(client, headers, f"/cashmgmt/v1/entries?businessDate={day}")
     routine = sum(_money(e["amount"]) for e in entries if e["type"] in ("PAY_OUT", "UNDO_PAY_OUT"))
