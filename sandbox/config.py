@@ -72,6 +72,12 @@ class Config:
     toster_per_minute: int = 1000
     webhook_log_size: int = 10000
     config_page_size: int = 100
+    toast_card_tips: str = field(default="cash", metadata={
+        "doc": "how servers get their card tips: cash (a TIP_OUT cash entry each at the end of the day) or payroll "
+               "(no tip-out: the drawer keeps that cash and the deposit grows by it)"})
+    toast_kitchen_export: bool = field(default=True, metadata={
+        "doc": "restaurants have the kitchen reporting subscription; false makes the item fulfillment export answer "
+               "204 with no body, as for a restaurant without it"})
     toster_retry_base: int = 60
     toster_retry_attempts: int = 5
     log_level: str = "info"
@@ -169,6 +175,8 @@ class ConfigSchema(Schema):
     toster_per_minute = mf.Integer(validate=validate.Range(min=1))
     webhook_log_size = mf.Integer(validate=validate.Range(min=1))
     config_page_size = mf.Integer(validate=validate.Range(1, 300))
+    toast_card_tips = mf.String(validate=validate.OneOf(["cash", "payroll"]))
+    toast_kitchen_export = mf.Boolean()
     toster_retry_base = mf.Integer(validate=validate.Range(min=1))
     toster_retry_attempts = mf.Integer(validate=validate.Range(min=1, max=20))
     log_level = mf.String(validate=validate.OneOf(["debug", "info", "warning", "error"]))

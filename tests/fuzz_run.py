@@ -14,7 +14,8 @@ from sandbox.core.provider import load_spec
 
 SPECS = ("toast-authentication-v1.yaml", "toast-partners-v1.yaml", "toast-restaurants-v1.yaml",
          "toast-orders-v2.yaml", "toast-menus-v2.yaml", "toast-config-v2.yaml", "toster-v1.yaml",
-         "sandbox-control-v1.yaml")
+         "sandbox-control-v1.yaml", "toast-cash-management-v1.yaml", "toast-kitchen-v1.yaml", "toast-packaging-v1.yaml",
+         "toast-ordermgmt-configuration-v1.yaml", "toast-device-details-v1.yaml")
 SCRATCH = "fuzz-scratch"        # the world control calls change, so that they cannot undo the fuzzed world
 HOSTILE_SHARE = 0.1
 

@@ -242,3 +242,15 @@ def served_sandbox(*arguments, server=SERVERS[0], **environment):
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def orders_of_day(client, headers, business_date):
+    """Every order of a business date through `ordersBulk`, page after page, as a client pulls a day."""
+    found, page = [], 1
+    while True:
+        batch = client.get(f"/orders/v2/ordersBulk?businessDate={business_date}&pageSize=100&page={page}",
+                           headers=headers).json
+        found += batch
+        if len(batch) < 100:
+            return found
+        page += 1

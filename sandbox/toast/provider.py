@@ -5,7 +5,9 @@ from flask import request
 from sandbox.core.provider import Provider
 from sandbox.toast import access, errors, exported, ratelimits
 from sandbox.toast.auth import handlers as auth
+from sandbox.toast.cash import handlers as cash
 from sandbox.toast.config import handlers as config
+from sandbox.toast.kitchen import handlers as kitchen
 from sandbox.toast.labor import handlers as labor
 from sandbox.toast.menus import handlers as menus
 from sandbox.toast.orders import handlers as orders
@@ -13,6 +15,7 @@ from sandbox.toast.partners import handlers as partners
 from sandbox.toast.restaurants import handlers as restaurants
 from sandbox.toast.seed import seed_toast
 from sandbox.toast.state import ToastState, toast_state
+from sandbox.toast.venue import handlers as venue
 from sandbox.toast.webhooks import ToastDelivery
 
 
@@ -28,6 +31,11 @@ class ToastProvider(Provider):
         ("toast-menus-v2.yaml", menus.OPERATIONS),
         ("toast-config-v2.yaml", config.OPERATIONS),
         ("toast-labor-v1.yaml", labor.OPERATIONS),
+        ("toast-cash-management-v1.yaml", cash.OPERATIONS),
+        ("toast-kitchen-v1.yaml", kitchen.OPERATIONS),
+        ("toast-packaging-v1.yaml", venue.PACKAGING),
+        ("toast-ordermgmt-configuration-v1.yaml", venue.SCHEDULE),
+        ("toast-device-details-v1.yaml", venue.DEVICES),
     )
 
     def authenticate(self, ctx):

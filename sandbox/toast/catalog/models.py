@@ -141,6 +141,19 @@ class MenuGroup:
     menu_guid: str
     multi_location_id: str
     item_guids: list = field(default_factory=list)
+    prep_station_guids: list = field(default_factory=list)   # where its items' tickets go
+
+
+@dataclass
+class PrepStation:
+    """A kitchen printer or KDS screen that the items of some menu groups are routed to."""
+
+    guid: str
+    name: str
+    multi_location_id: str
+    printer_guid: str = None
+    expo_routing: str = "SEND_TO_EXPO"     # SEND_TO_EXPO, EXPO_ONLY or SKIP_EXPO
+    connected_guids: list = field(default_factory=list)
 
 
 @dataclass
@@ -175,6 +188,22 @@ class Catalog:
     item_tags: dict = field(default_factory=dict)         # tag name -> guid
     allergens: dict = field(default_factory=dict)         # allergen code -> guid
     stock: dict = field(default_factory=dict)             # item guid -> {"status", "quantity"} once it changed
+    prep_stations: dict = field(default_factory=dict)     # guid -> PrepStation
+
+    def cash_drawer(self, station=None):
+        """The GUID of the cash drawer at a POS station (the Bar terminal's is "Bar Drawer"); the first drawer for
+        any other station, or for cash taken without one."""
+        drawers = self.named.get("cashDrawers", {})
+        at_station = next((guid for guid, d in drawers.items() if station and d.name == f"{station} Drawer"), None)
+        return at_station or next(iter(drawers), None)
+
+    def prep_stations_of(self, item_guid):
+        """The prep stations an item's tickets go to: its menu group's, else the first station (the kitchen's
+        default route)."""
+        item = self.menu_items.get(item_guid)
+        group = self.menu_groups.get(item.group_guid) if item else None
+        guids = group.prep_station_guids if group and group.prep_station_guids else list(self.prep_stations)[:1]
+        return [self.prep_stations[guid] for guid in guids]
 
     def item_by_multi_location_id(self, multi_location_id):
         """The item with this multiLocationId, or None."""

@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 from sandbox.toast.catalog.models import (Catalog, DiningOption, Discount, Menu, MenuGroup, MenuItem, ModifierGroup,
-                                          ModifierOption, Named, RevenueCenter, ServiceArea, ServiceCharge, Table,
-                                          TaxRate)
+                                          ModifierOption, Named, PrepStation, RevenueCenter, ServiceArea, ServiceCharge,
+                                          Table, TaxRate)
 from sandbox.toast.catalog.schedule import from_fixture
 
 # Name-only configuration every restaurant gets, by config collection.
@@ -16,7 +16,7 @@ _STOCK_NAMES = {
     "restaurantServices": ["Lunch", "Dinner"],
     "salesCategories": ["Food", "Beverage", "Alcohol"],
     "breakTypes": ["Meal Break", "Rest Break"],
-    "cashDrawers": ["Front Drawer"],
+    "cashDrawers": ["Front Drawer", "Bar Drawer"],   # "<POS station> Drawer"; the first takes the rest
     "preModifierGroups": ["Standard"],
     "preModifiers": ["No", "Extra", "On the Side"],
 }
@@ -118,7 +118,23 @@ def build_catalog(ids, shared, template, restaurant_guid, seeded_at):
                 group.item_guids.append(item.guid)
                 catalog.menu_items[item.guid] = item
     _size_guids(catalog)
+    _prep_stations(ids, shared, catalog, template.get("prepStations", []))
     return catalog
+
+
+def _prep_stations(ids, shared, catalog, stations):
+    """Prep stations from the template, each with the menu groups (by name) routed to it and its printer."""
+    printers = {p.name: p.guid for p in catalog.named["printers"].values()}
+    for index, raw in enumerate(stations):
+        station = PrepStation(ids.guid(), raw["name"], shared("prepStation", index), printers.get(raw.get("printer")),
+                              raw.get("expoRouting", "SEND_TO_EXPO"))
+        catalog.prep_stations[station.guid] = station
+        for group in catalog.menu_groups.values():
+            if group.name in raw.get("groups", []):
+                group.prep_station_guids.append(station.guid)
+    by_name = {s.name: s.guid for s in catalog.prep_stations.values()}
+    for raw, station in zip(stations, catalog.prep_stations.values()):
+        station.connected_guids = [by_name[name] for name in raw.get("connected", []) if name in by_name]
 
 
 def _group_pricing(group, raw):

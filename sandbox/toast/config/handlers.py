@@ -1,16 +1,11 @@
 """Handlers of the Toast Configuration API: one lister and one getter per collection, paged by token."""
 
-import base64
-
-from sandbox.core.clock import parse_instant
-from sandbox.core.errors import BadRequest, Conflict, NotFound
-from sandbox.core.pipeline import Reply
+from sandbox.core.errors import BadRequest, NotFound
 from sandbox.toast.access import is_guid
 from sandbox.toast.config import views
+from sandbox.toast.paging import token_page
 from sandbox.toast.state import toast_state
 
-NEXT_PAGE_HEADER = "Toast-Next-Page-Token"
-PAGE_TOKEN_STALE = "The page token is not valid for this data any more; start again from the first page"
 NOT_FOUND = "No {entity} with GUID {guid} in this restaurant's configuration"
 
 
@@ -18,37 +13,17 @@ def _catalog(ctx):
     return toast_state(ctx.world).catalogs[ctx.restaurant.guid]
 
 
-def _token(offset, version):
-    return base64.urlsafe_b64encode(f"{offset}:{version}".encode()).decode()
-
-
-def _offset(token, version):
-    """Where a page token starts; 409 when it is malformed or the data changed since it was issued."""
-    try:
-        offset, issued = base64.urlsafe_b64decode(token.encode()).decode().split(":")
-        offset, issued = int(offset), int(issued)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Conflict(PAGE_TOKEN_STALE, field="pageToken") from exc
-    if issued != version or offset < 0:
-        raise Conflict(PAGE_TOKEN_STALE, field="pageToken")
-    return offset
-
-
 def _lister(collection):
     entities, render = views.COLLECTIONS[collection]
 
     def list_collection(ctx):
         catalog = _catalog(ctx)
-        version = int(catalog.last_updated * 1000)
-        since = ctx.params.get("lastModified")
         everything = list(entities(catalog).values())
-        if since and parse_instant(since).timestamp() >= catalog.last_updated:
-            everything = []
-        start = _offset(ctx.params["pageToken"], version) if ctx.params.get("pageToken") else 0
         size = ctx.sandbox.config.config_page_size
-        page = [render(catalog, entity) for entity in everything[start:start + size]]
-        headers = [(NEXT_PAGE_HEADER, _token(start + size, version))] if start + size < len(everything) else []
-        return Reply(page, headers=headers)
+        # Render only the page's entities: a token page is a slice of the catalog's order.
+        reply = token_page(ctx.params, everything, catalog.last_updated, size)
+        reply.body = [render(catalog, entity) for entity in reply.body]
+        return reply
     return list_collection
 
 

@@ -99,7 +99,9 @@ def _pre_modifier(catalog, modifier):
 
 
 def _cash_drawer(catalog, drawer):
-    printer = next(iter(catalog.named["printers"]), None)
+    """A drawer hangs off the printer of its station ("Bar Drawer" off "Bar"), else off the first printer."""
+    printers = {p.name: guid for guid, p in catalog.named["printers"].items()}
+    printer = printers.get(drawer.name.removesuffix(" Drawer"), next(iter(printers.values()), None))
     return {"guid": drawer.guid, "entityType": "CashDrawer", "printer": _ref(printer, "Printer")}
 
 

@@ -183,6 +183,7 @@ class Payment:
     device_id: str = None
     server_guid: str = None            # the employee who took the payment (the order's server)
     void_user_guid: str = None         # the employee who voided it (None when an API client did)
+    cash_drawer_guid: str = None       # the drawer a CASH payment went into (see the cash management API)
 
     def status_at(self, captured):
         """AUTHORIZED card payments are captured when the business day closes out (the guide: usually at its end)."""
@@ -201,7 +202,7 @@ class Payment:
             "cardEntryMode": self.card_entry_mode, "amount": money(self.amount), "tipAmount": money(self.tip_amount),
             "amountTendered": money(self.amount_tendered), "cardType": self.card_type, "first6Digits": None,
             "last4Digits": self.last4, "originalProcessingFee": None,
-            "server": ref(self.server_guid, "RestaurantUser"), "cashDrawer": None,
+            "server": ref(self.server_guid, "RestaurantUser"), "cashDrawer": ref(self.cash_drawer_guid, "CashDrawer"),
             "refundStatus": "NONE" if refund is None else ("FULL" if self.refund_amount >= self.amount else "PARTIAL"),
             "refund": refund, "paymentStatus": self.status_at(captured),
             "voidInfo": {"voidUser": ref(self.void_user_guid, "RestaurantUser"), "voidApprover": None,

@@ -9,6 +9,7 @@ from sandbox.toast.orders.build import Builder, restaurant_service, stored_phone
 from sandbox.toast.orders.guests import CurbsidePickup, Customer, DeliveryInfo, Loyalty
 from sandbox.toast.orders.models import ZERO, Check, Order, Payment
 from sandbox.toast.orders.pricing import cents, price_order
+from sandbox.toast.venue.models import POS_DEVICES, pos_device_id
 
 # Orders per day swing with the day of the week (Monday first).
 _WEEKDAY_FACTOR = (0.7, 0.8, 0.9, 1.0, 1.3, 1.5, 1.1)
@@ -53,7 +54,7 @@ class HistoryWriter:
                                and not d.promo_codes]
         self.check_discounts = [d for d in self.catalog.discounts.values() if d.selection_type == "CHECK"
                                 and not d.promo_codes]
-        self.devices = [f"{restaurant.location_code}-POS{n}" for n in range(1, 4)]
+        self.devices = {pos_device_id(restaurant, position): name for position, _, name, *_ in POS_DEVICES}
         self.zone = ZoneInfo(restaurant.time_zone)
 
     def _share(self, name):
@@ -126,7 +127,7 @@ class HistoryWriter:
             table = self.rng.choice(self.tables)
             order.table_guid, order.service_area_guid = table.guid, table.service_area_guid
             order.revenue_center_guid = table.revenue_center_guid
-            order.device_id = self.rng.choice(self.devices)
+            order.device_id = self.rng.choice(list(self.devices))
         return order
 
     def _order(self, opened, still_open=False, dining=None, promised=None):
@@ -245,6 +246,7 @@ class HistoryWriter:
                 order.external_id = f"{market}:{self.rng.randrange(10 ** 9, 10 ** 10)}"
         else:
             payment.amount_tendered = cents(amount + self.rng.choice((0, 1, 5)))
+            payment.cash_drawer_guid = self.catalog.cash_drawer(self.devices.get(order.device_id))
         return payment
 
 

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 
 _WEEK = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Every restaurant's services, the same each day of the week (local HH:mm); online ordering follows them.
+SERVICES = (("Lunch", "11:00", "15:00"), ("Dinner", "17:00", "23:00"))
 
 
 @dataclass
@@ -55,14 +57,10 @@ class Restaurant:
         """The RestaurantInfo object of `GET /restaurants/v1/restaurants/{guid}`."""
         day = {
             "scheduleName": "Regular Hours",
-            "services": [
-                {"name": "Lunch", "hours": {"startTime": "11:00:00.000", "endTime": "15:00:00.000"},
-                 "overnight": False},
-                {"name": "Dinner", "hours": {"startTime": "17:00:00.000", "endTime": "23:00:00.000"},
-                 "overnight": False},
-            ],
-            "openTime": "11:00:00.000",
-            "closeTime": "23:00:00.000",
+            "services": [{"name": name, "hours": {"startTime": f"{start}:00.000", "endTime": f"{end}:00.000"},
+                          "overnight": False} for name, start, end in SERVICES],
+            "openTime": f"{SERVICES[0][1]}:00.000",
+            "closeTime": f"{SERVICES[-1][2]}:00.000",
         }
         return {
             "guid": self.guid,

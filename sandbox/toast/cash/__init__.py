@@ -1,0 +1,1 @@
+"""Toast Cash Management API: cash entries and deposits per business date."""

@@ -1,0 +1,1 @@
+"""Toast Kitchen API: prep stations and the item fulfillment export."""

@@ -1,0 +1,1 @@
+"""Small per-location configuration APIs: packaging, online ordering schedule and devices."""
