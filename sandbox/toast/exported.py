@@ -15,7 +15,7 @@ from sandbox.toast.state import ToastState
 TYPES = (ToastState, OrderBook, ManagementGroup, Restaurant, Client, Token, Connection,
          catalog.Named, catalog.TaxRate, catalog.DiningOption, catalog.RevenueCenter, catalog.ServiceArea,
          catalog.Table, catalog.Discount, catalog.ServiceCharge, catalog.ModifierOption, catalog.ModifierGroup,
-         catalog.MenuItem, catalog.MenuGroup, catalog.Menu, catalog.Catalog,
+         catalog.MenuItem, catalog.MenuGroup, catalog.Menu, catalog.Catalog, catalog.PrepStation,
          orders.AppliedTax, orders.AppliedDiscount, orders.Selection, orders.AppliedServiceCharge, orders.Payment,
          orders.Customer, orders.DeliveryInfo, orders.Check, orders.Order, guests.CurbsidePickup, guests.Loyalty,
          labor.Job, labor.WageOverride, labor.Employee, labor.Shift, labor.Break, labor.Takings, labor.TimeEntry)
@@ -28,7 +28,8 @@ _CATALOG = {"tax_rates": catalog.TaxRate, "dining_options": catalog.DiningOption
             "revenue_centers": catalog.RevenueCenter, "service_areas": catalog.ServiceArea, "tables": catalog.Table,
             "discounts": catalog.Discount, "service_charges": catalog.ServiceCharge, "menus": catalog.Menu,
             "menu_groups": catalog.MenuGroup, "menu_items": catalog.MenuItem,
-            "modifier_groups": catalog.ModifierGroup, "modifier_options": catalog.ModifierOption}
+            "modifier_groups": catalog.ModifierGroup, "modifier_options": catalog.ModifierOption,
+            "prep_stations": catalog.PrepStation}
 
 
 def check_import(state, where):
