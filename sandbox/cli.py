@@ -12,12 +12,12 @@ from sandbox.control.home import package_version
 from sandbox.control.remote import ControlError, call
 from sandbox.core.guard import TOKEN_HEADER
 from sandbox.core.openapi import SpecError
-from sandbox.toast.triggers import STOCK_EVENTS
+from sandbox.toast.triggers import AVAILABILITY_EVENTS, STOCK_EVENTS
 from sandbox.toster.triggers import EVENTS as TOSTER_EVENTS
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 TOAST_EVENTS = ("order_updated", "menus_updated", "partner_added", "partner_updated", "partner_removed",
-                *STOCK_EVENTS)
+                *STOCK_EVENTS, *AVAILABILITY_EVENTS)
 
 
 def _sandbox_url(text):

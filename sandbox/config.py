@@ -33,6 +33,12 @@ class Config:
     token_lifetime: int = 86400
     connection_delay: int = 0
     toast_duplicate_external_id: str = "reject"
+    toast_out_of_stock_orders: str = field(default="reject", metadata={
+        "doc": "an order for an item out of stock, or for more than is left: `reject` (400 naming the item) or "
+               "`accept` (taken, the count stops at 0), as the stock guide says the orders API does"})
+    toast_offline_orders: str = field(default="accept", metadata={
+        "doc": "orders for a restaurant whose availability is OFFLINE: `accept` (200, as the platform does) or "
+               "`reject` (409 naming the restaurant)"})
     scenarios: tuple = field(default_factory=tuple)
     journal_size: int = 10000
     rate_limits: bool = True
@@ -88,6 +94,8 @@ class ConfigSchema(Schema):
     token_lifetime = mf.Integer(validate=validate.Range(min=61))
     connection_delay = mf.Integer(validate=validate.Range(min=0))
     toast_duplicate_external_id = mf.String(validate=validate.OneOf(["reject", "existing", "allow"]))
+    toast_out_of_stock_orders = mf.String(validate=validate.OneOf(["reject", "accept"]))
+    toast_offline_orders = mf.String(validate=validate.OneOf(["accept", "reject"]))
     scenarios = mf.List(mf.String())
     journal_size = mf.Integer(validate=validate.Range(min=1))
     rate_limits = mf.Boolean()

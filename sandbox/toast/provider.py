@@ -5,6 +5,7 @@ from flask import request
 from sandbox.core.provider import Provider
 from sandbox.toast import access, errors, ratelimits
 from sandbox.toast.auth import handlers as auth
+from sandbox.toast.availability import handlers as availability
 from sandbox.toast.config import handlers as config
 from sandbox.toast.menus import handlers as menus
 from sandbox.toast.orders import handlers as orders
@@ -12,6 +13,7 @@ from sandbox.toast.partners import handlers as partners
 from sandbox.toast.restaurants import handlers as restaurants
 from sandbox.toast.seed import seed_toast
 from sandbox.toast.state import toast_state
+from sandbox.toast.stock import handlers as stock
 from sandbox.toast.webhooks import ToastDelivery
 
 
@@ -24,6 +26,8 @@ class ToastProvider(Provider):
         ("toast-orders-v2.yaml", orders.OPERATIONS),
         ("toast-menus-v2.yaml", menus.OPERATIONS),
         ("toast-config-v2.yaml", config.OPERATIONS),
+        ("toast-stock-v1.yaml", stock.OPERATIONS),
+        ("toast-restaurant-availability-v1.yaml", availability.OPERATIONS),
     )
 
     def authenticate(self, ctx):
