@@ -9,6 +9,7 @@ from sandbox.core import webhooks
 from sandbox.core.errors import NotFound
 from sandbox.core.observe import CONTENT_TYPE
 from sandbox.core.scenarios import load_preset, preset_names
+from sandbox.toast.availability import models as availability
 from sandbox.toast.state import toast_state
 
 CONTROL = "/_sandbox"
@@ -90,13 +91,24 @@ def list_connections(ctx):
     connections = [{"clientId": c.client_id, **c.to_dict(state.restaurants[c.restaurant_guid])}
                    for c in state.connections.values()]
     restaurants = [{"guid": r.guid, "name": r.name, "locationName": r.location_name, "city": r.city,
-                    "managementGroupGuid": r.management_group_guid} for r in state.restaurants.values()]
+                    "managementGroupGuid": r.management_group_guid, "availability": r.availability}
+                   for r in state.restaurants.values()]
     return {"connections": connections, "restaurants": restaurants}
+
+
+def set_availability(ctx):
+    """Take a restaurant's online ordering OFFLINE or bring it back ONLINE (records the event when it changes)."""
+    restaurant = toast_state(ctx.world).restaurants.get(ctx.params["restaurantGuid"].lower())
+    if restaurant is None:
+        raise NotFound(f"No restaurant {ctx.params['restaurantGuid']}")
+    event = availability.switch(ctx.world, ctx.world.clock, restaurant, ctx.body["status"])
+    return {**availability.view(restaurant), "eventGuid": event.guid if event else None}
 
 
 OPERATIONS = {
     "getConsoleAsset": console_asset,
     "listConnections": list_connections,
+    "setRestaurantAvailability": set_availability,
     "getHome": home,
     "listSpecs": list_specs,
     "getSpec": get_spec,
