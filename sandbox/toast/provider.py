@@ -25,6 +25,7 @@ class ToastProvider(Provider):
         ("toast-restaurants-v1.yaml", restaurants.OPERATIONS),
         ("toast-orders-v2.yaml", orders.OPERATIONS),
         ("toast-menus-v2.yaml", menus.OPERATIONS),
+        ("toast-menus-v3.yaml", menus.OPERATIONS_V3),
         ("toast-config-v2.yaml", config.OPERATIONS),
         ("toast-stock-v1.yaml", stock.OPERATIONS),
         ("toast-restaurant-availability-v1.yaml", availability.OPERATIONS),
