@@ -3,7 +3,7 @@
 from flask import request
 
 from sandbox.core.provider import Provider
-from sandbox.toast import access, errors, ratelimits
+from sandbox.toast import access, errors, published, ratelimits
 from sandbox.toast.auth import handlers as auth
 from sandbox.toast.availability import handlers as availability
 from sandbox.toast.config import handlers as config
@@ -30,6 +30,10 @@ class ToastProvider(Provider):
         ("toast-stock-v1.yaml", stock.OPERATIONS),
         ("toast-restaurant-availability-v1.yaml", availability.OPERATIONS),
     )
+
+    @property
+    def claimed_prefixes(self):
+        return published.prefixes()
 
     def authenticate(self, ctx):
         access.authenticate_request(ctx, ctx.headers.get("Authorization"))
