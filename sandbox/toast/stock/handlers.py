@@ -17,8 +17,7 @@ def search_inventory(ctx):
 
 
 def update_inventory(ctx):
-    items, _ = models.update(ctx.world, ctx.world.clock, _catalog(ctx), ctx.body)
-    return items
+    return models.update(ctx.world, ctx.world.clock, _catalog(ctx), ctx.body)
 
 
 OPERATIONS = {

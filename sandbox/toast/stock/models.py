@@ -92,7 +92,8 @@ def _store(world, clock, catalog, entity, status, quantity, always):
 
 
 def update(world, clock, catalog, changes):
-    """PUT /inventory/update: every change is checked first, then all are made (one event per item)."""
+    """PUT /inventory/update: every change is checked first, then all are made (one event per item); returns the
+    items as they are now."""
     planned, missing = [], []
     for index, change in enumerate(changes):
         status, quantity = change["status"], change.get("quantity")
@@ -109,9 +110,9 @@ def update(world, clock, catalog, changes):
             planned.append((entity, status, None if quantity is None else Decimal(str(quantity))))
     if missing:     # the whole update fails, naming what was not found (developer guide, "Updating stock")
         raise BadRequest(NOT_FOUND.format(missing=", ".join(missing)), field="guid")
-    events = [_store(world, clock, catalog, entity, status, quantity, always=True)
-              for entity, status, quantity in planned]
-    return [view(catalog, entity) for entity, _, _ in planned], events
+    for entity, status, quantity in planned:
+        _store(world, clock, catalog, entity, status, quantity, always=True)
+    return [view(catalog, entity) for entity, _, _ in planned]
 
 
 def set_status(world, clock, catalog, entity, status, quantity=None):
