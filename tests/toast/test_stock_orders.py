@@ -150,3 +150,32 @@ def test_concurrent_orders_against_a_served_sandbox():
                              headers=headers, timeout=10).json()
     assert sorted(statuses) == [200] * 8 + [400] * 10
     assert (left[0]["status"], left[0]["quantity"]) == ("OUT_OF_STOCK", None)
+
+
+def test_orders_restocks_and_resets_racing_leave_no_negative_count(app, headers, harbor):
+    """Orders, restocks and world resets from several threads at once: every answer is a clean one, and whatever
+    world is left never counts below zero."""
+    body = harbor.order(harbor.selection("Boston Cream Pie", 2))
+    pie = harbor.item("Boston Cream Pie")
+    restock = [{"guid": pie.guid, "status": "QUANTITY", "quantity": 3}]
+    sandbox = app.extensions["sandbox"]
+    statuses, start = [], threading.Barrier(6)
+
+    def run(call, times):
+        client = app.test_client()
+        start.wait()
+        for _ in range(times):
+            statuses.append(call(client).status_code)
+
+    calls = [(lambda c: c.post(ORDERS, json=body, headers=headers), 15)] * 4 + [
+        (lambda c: c.put(f"{STOCK}/update", json=restock, headers=headers), 15),
+        (lambda c: c.post("/_sandbox/reset"), 3)]
+    workers = [threading.Thread(target=run, args=call) for call in calls]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert set(statuses) <= {200, 400, 401} and 200 in statuses
+    catalog = sandbox.store.get(None).state["toast"].catalogs[HARBOR_DOWNTOWN]
+    entry = catalog.stock.get(pie.guid)
+    assert entry is not None and (entry["quantity"] is None or entry["quantity"] >= 0)
