@@ -82,6 +82,9 @@ test_restaurants = _property_test("toast-restaurants-v1.yaml")
 test_orders = _property_test("toast-orders-v2.yaml")
 test_menus = _property_test("toast-menus-v2.yaml")
 test_config = _property_test("toast-config-v2.yaml")
+test_stock = _property_test("toast-stock-v1.yaml")
+test_menus_v3 = _property_test("toast-menus-v3.yaml")
+test_availability = _property_test("toast-restaurant-availability-v1.yaml")
 test_toster = _property_test("toster-v1.yaml")
 test_control = _property_test("sandbox-control-v1.yaml")
 
@@ -89,7 +92,8 @@ test_control = _property_test("sandbox-control-v1.yaml")
 def test_every_spec_is_covered():
     covered = {"toast-authentication-v1.yaml", "toast-partners-v1.yaml", "toast-restaurants-v1.yaml",
                "toast-orders-v2.yaml", "toast-menus-v2.yaml", "toast-config-v2.yaml", "toster-v1.yaml",
-               "sandbox-control-v1.yaml"}
+               "sandbox-control-v1.yaml", "toast-stock-v1.yaml", "toast-menus-v3.yaml",
+               "toast-restaurant-availability-v1.yaml"}
     assert {spec.name for spec in SPECS} == covered
 
 
