@@ -115,3 +115,11 @@ def test_the_cli_switches_a_served_sandbox():
         assert wrong.returncode == 2 and "invalid choice" in wrong.stderr
     finally:
         served.stop()
+
+
+def test_the_trigger_switches_and_refuses_a_no_change(client, headers):
+    response = client.post("/_sandbox/trigger", json={"event": "availability_offline", "restaurant": HARBOR_DOWNTOWN})
+    assert response.status_code == 200 and response.json["changed"] == {"status": "OFFLINE"}
+    assert client.get(AVAILABILITY, headers=headers).json["status"] == "OFFLINE"
+    again = client.post("/_sandbox/trigger", json={"event": "availability_offline", "restaurant": HARBOR_DOWNTOWN})
+    assert again.status_code == 409 and "already OFFLINE" in again.json["error"]
