@@ -57,6 +57,8 @@ def test_v3_items_are_the_config_api_s_items(client, headers):
 
 
 def test_an_order_built_from_v3_is_priced_at_v3_s_price(client, headers):
+    """Lobster Benedict is on Weekend Brunch and the test clock reads a Monday: the menus spec says the orders API
+    does not check a menu's availability, so the order is taken."""
     benedict = next(i for i in _items(client.get(V3, headers=headers).json).values() if i["name"] == "Lobster Benedict")
     dining = next(d for d in client.get("/config/v2/diningOptions", headers=headers).json if d["behavior"] == "DINE_IN")
     body = {"diningOption": {"guid": dining["guid"]},
