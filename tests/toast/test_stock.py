@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from helpers import HARBOR_DOWNTOWN, READ_ONLY, assert_toast_error, login, toast_headers
+from helpers import HARBOR_DOWNTOWN, PARTNER, READ_ONLY, assert_toast_error, login, toast_headers
 from published import assert_published
 
 STOCK = "/stock/v1/inventory"
@@ -153,3 +153,17 @@ def test_stock_round_trips_through_export_and_import(client, headers, harbor):
     assert client.get(STOCK, headers=headers).json != before
     assert client.post("/_sandbox/import", json=exported).status_code in (200, 204)
     assert client.get(STOCK, headers=headers).json == before
+
+
+def test_stock_is_per_world(client, headers, harbor):
+    """A world's stock is its own: a change in one world leaves another's as seeded."""
+    assert client.post("/_sandbox/worlds", json={"name": "other"}).status_code == 201
+    token = client.post("/authentication/v1/authentication/login", headers={"X-Sandbox-World": "other"},
+                        json={"clientId": PARTNER["clientId"], "clientSecret": PARTNER["clientSecret"],
+                              "userAccessType": "TOAST_MACHINE_CLIENT"}).json["token"]["accessToken"]
+    other = {**toast_headers(token, HARBOR_DOWNTOWN), "X-Sandbox-World": "other"}
+    pie = harbor.item("Boston Cream Pie").multi_location_id
+    client.put(f"{STOCK}/update", json=[{"multiLocationId": pie, "status": "OUT_OF_STOCK"}], headers=headers)
+    [mine] = client.post(f"{STOCK}/search", json={"multiLocationIds": [pie]}, headers=headers).json
+    [theirs] = client.post(f"{STOCK}/search", json={"multiLocationIds": [pie]}, headers=other).json
+    assert (mine["status"], theirs["status"], theirs["quantity"]) == ("OUT_OF_STOCK", "QUANTITY", 8.0)
