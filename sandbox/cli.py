@@ -246,8 +246,8 @@ def _overrides(args):
 
 
 def _remote(args):
-    """`trigger`, `scenario`, `snapshot`, `availability` and `health`: errors of the control API (or of reaching it) as one line,
-    exit 1 or 2."""
+    """`trigger`, `scenario`, `snapshot`, `availability` and `health`: errors of the control API (or of reaching
+    it) as one line, exit 1 or 2."""
     try:
         commands = {"trigger": _trigger, "scenario": _scenario, "snapshot": _snapshot, "health": _health,
                     "availability": _availability}

@@ -65,7 +65,8 @@ def test_search_of_nothing_is_an_empty_list(client, headers):
 
 def test_update_changes_stock_and_records_one_event_per_item(client, headers, harbor):
     """The guide's thresholds: low_quantity at 5 or less, in_stock above it or when marked in stock."""
-    chowder, burger, cobbler = harbor.item("Clam Chowder"), harbor.item("Harbor Burger"), harbor.item("Blueberry Cobbler")
+    chowder, burger = harbor.item("Clam Chowder"), harbor.item("Harbor Burger")
+    cobbler = harbor.item("Blueberry Cobbler")
     body = [{"guid": chowder.guid, "status": "QUANTITY", "quantity": 2.5},
             {"multiLocationId": burger.multi_location_id, "status": "OUT_OF_STOCK"},
             {"guid": cobbler.guid, "status": "IN_STOCK"}]

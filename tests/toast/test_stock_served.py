@@ -59,7 +59,8 @@ def test_every_operation_over_a_served_process(served, headers):
     dining = next(d for d in requests.get(f"{served.url}/config/v2/diningOptions", headers=headers, timeout=5).json()
                   if d["behavior"] == "DINE_IN")
     refused = requests.post(f"{served.url}/orders/v2/orders", headers=headers, timeout=5, json={
-        "diningOption": {"guid": dining["guid"]}, "checks": [{"selections": [{"item": {"guid": pie["guid"]}, "quantity": 1}]}]})
+        "diningOption": {"guid": dining["guid"]},
+        "checks": [{"selections": [{"item": {"guid": pie["guid"]}, "quantity": 1}]}]})
     assert refused.status_code == 400 and "Boston Cream Pie" in refused.json()["message"]
 
 

@@ -165,7 +165,7 @@ class Catalog:
     tip_withholding_percentage: Decimal = Decimal("0")
     item_tags: dict = field(default_factory=dict)         # tag name -> guid
     allergens: dict = field(default_factory=dict)         # allergen code -> guid
-    stock: dict = field(default_factory=dict)             # item or option guid -> {"status", "quantity"}; absent: in stock
+    stock: dict = field(default_factory=dict)             # item/option guid -> {"status", "quantity"}; absent: in stock
 
     def item_by_multi_location_id(self, multi_location_id):
         """The item with this multiLocationId, or None."""
