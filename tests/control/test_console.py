@@ -8,7 +8,7 @@ import pytest
 import requests
 import yaml
 
-from helpers import HARBOR_DOWNTOWN, HARBOR_SEAPORT, LOGIN, MESA, PARTNER, Receiver
+from helpers import HARBOR_DOWNTOWN, HARBOR_SEAPORT, LOGIN, MESA, NO_GUEST_DATA, PARTNER, Receiver
 from sandbox.testing import LiveSandbox
 
 CHROMIUM = shutil.which("chromium")
@@ -87,6 +87,15 @@ def test_restaurants_go_offline_and_online(page, live):
     tab.wait_for_selector(f"{row} td[data-availability='ONLINE']")
     events = [d["eventType"] for d in _api(live, "GET", "/webhooks/events").json()]
     assert events[-2:] == ["availability_offline", "availability_online"]
+
+
+def test_each_client_shows_its_personal_data_scopes(page):
+    """Issue 22: the console shows which clients may read guests' data (guest.pi:read, delivery_info.address:read)."""
+    tab = page("credentials")
+    everything = tab.locator(f".card[data-client='{PARTNER['clientId']}'] ul.chips").inner_text()
+    assert "guest.pi:read" in everything and "delivery_info.address:read" in everything
+    without = tab.locator(f".card[data-client='{NO_GUEST_DATA['clientId']}'] ul.chips").inner_text()
+    assert "orders:read" in without and "guest.pi:read" not in without and "delivery_info.address" not in without
 
 
 def test_restaurants_search_disconnect_and_connect(page, live):
