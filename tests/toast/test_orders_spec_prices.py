@@ -88,11 +88,11 @@ def test_payment_amounts(worked):
     assert worked["paymentStatus"] == "PAID"             # the card tip can still be adjusted
 
 
-@pytest.mark.pos_sandbox(history_days=3)
+@pytest.mark.pos_sandbox(history_days=7)
 def test_refunds_leave_the_check_total_alone(client, headers):
     """Check.totalAmount: "Not affected by refunds"; Refund.refundAmount is the amount given back."""
     refunded = []
-    for day in ("20261030", "20261031", "20261101"):
+    for day in ("20261026", "20261027", "20261028", "20261029", "20261030", "20261031", "20261101"):
         for order in client.get("/orders/v2/ordersBulk", query_string={"businessDate": day, "pageSize": 100},
                                 headers=headers).json:
             refunded += [(c, p) for c in order["checks"] for p in c["payments"] if p["refund"]]
