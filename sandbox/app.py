@@ -123,10 +123,11 @@ class Sandbox:
         return Template(Data(seeding.state, seeding.ids), shared)
 
     def provider_for_path(self, path):
-        """The provider whose base path is the longest prefix of `path` (the control API otherwise)."""
+        """The provider whose base path, or claimed prefix, is the longest prefix of `path` (the control API
+        otherwise)."""
         best, best_length = self.providers[-1], -1
         for provider in self.providers:
-            for base in provider.base_paths:
+            for base in (*provider.base_paths, *provider.claimed_prefixes):
                 if (path == base or path.startswith(base + "/")) and len(base) > best_length:
                     best, best_length = provider, len(base)
         return best

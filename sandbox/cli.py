@@ -12,12 +12,12 @@ from sandbox.control.home import package_version
 from sandbox.control.remote import ControlError, call
 from sandbox.core.guard import TOKEN_HEADER
 from sandbox.core.openapi import SpecError
-from sandbox.toast.triggers import STOCK_EVENTS
+from sandbox.toast.triggers import AVAILABILITY_EVENTS, STOCK_EVENTS
 from sandbox.toster.triggers import EVENTS as TOSTER_EVENTS
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 TOAST_EVENTS = ("order_updated", "menus_updated", "partner_added", "partner_updated", "partner_removed",
-                *STOCK_EVENTS)
+                *STOCK_EVENTS, *AVAILABILITY_EVENTS)
 
 
 def _sandbox_url(text):
@@ -164,6 +164,11 @@ def build_parser():
     _add_url(trigger)
     _add_scenario(commands)
     _add_snapshot(commands)
+    availability = commands.add_parser("availability", help="take a restaurant's online ordering offline or bring "
+                                                            "it online (records the availability event)")
+    availability.add_argument("restaurant", help="restaurant GUID")
+    availability.add_argument("status", type=str.upper, choices=("ONLINE", "OFFLINE"), help="online or offline")
+    _add_url(availability)
     health = commands.add_parser("health", help="exit 0 when a sandbox answers its health check (Docker uses it)")
     health.add_argument("--url", type=_sandbox_url,
                         help="base URL (default: loopback at the configured port, https with --tls)")
@@ -201,6 +206,14 @@ def _trigger(args):
     if args.client_id:
         body["clientId"] = args.client_id
     _print_json(call(args.url, "POST", "/trigger", body, headers=_headers(args)))
+    return 0
+
+
+def _availability(args):
+    answer = call(args.url, "PUT", f"/restaurants/{args.restaurant}/availability", {"status": args.status},
+                  headers=_headers(args))
+    changed = "recorded " + f"availability_{args.status.lower()}" if answer["eventGuid"] else "already so"
+    print(f"{answer['restaurantGuid']} is {answer['status']} ({changed})")
     return 0
 
 
@@ -245,10 +258,11 @@ def _overrides(args):
 
 
 def _remote(args):
-    """`trigger`, `scenario`, `snapshot` and `health`: errors of the control API (or of reaching it) as one line,
-    exit 1 or 2."""
+    """`trigger`, `scenario`, `snapshot`, `availability` and `health`: errors of the control API (or of reaching
+    it) as one line, exit 1 or 2."""
     try:
-        commands = {"trigger": _trigger, "scenario": _scenario, "snapshot": _snapshot, "health": _health}
+        commands = {"trigger": _trigger, "scenario": _scenario, "snapshot": _snapshot, "health": _health,
+                    "availability": _availability}
         return commands[args.command](args)
     except ControlError as exc:
         print(f"pos-sandbox: {exc}", file=sys.stderr)
@@ -257,7 +271,7 @@ def _remote(args):
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    if args.command in ("trigger", "scenario", "snapshot", "health"):
+    if args.command in ("trigger", "scenario", "snapshot", "health", "availability"):
         return _remote(args)
     try:
         config = load_config(_overrides(args))

@@ -49,6 +49,12 @@ class Config:
         "doc": "Labor externalId values must be authority:identifier (strict) or may be any text (any)"})
     toast_labor_window_days: int = field(default=31, metadata={
         "doc": "Longest startDate-endDate period, in days, the Labor API takes for shifts and time entries"})
+    toast_out_of_stock_orders: str = field(default="reject", metadata={
+        "doc": "an order for an item out of stock, or for more than is left: `reject` (400 naming the item) or "
+               "`accept` (taken, the count stops at 0), as the stock guide says the orders API does"})
+    toast_offline_orders: str = field(default="accept", metadata={
+        "doc": "orders for a restaurant whose availability is OFFLINE: `accept` (200, as the platform does) or "
+               "`reject` (409 naming the restaurant)"})
     toast_guest_data_without_scope: str = field(default="omit", metadata={
         "doc": "what a client without guest.pi:read sees of a check's guest: `omit` (no customer and no "
                "curbsidePickupInfo, as the developer guide says) or `contact` (the customer without e-mail and "
@@ -159,6 +165,8 @@ class ConfigSchema(Schema):
     toast_duplicate_external_id = mf.String(validate=validate.OneOf(["reject", "existing", "allow"]))
     toast_labor_external_id_format = mf.String(validate=validate.OneOf(["strict", "any"]))
     toast_labor_window_days = mf.Integer(validate=validate.Range(min=1, max=3660))
+    toast_out_of_stock_orders = mf.String(validate=validate.OneOf(["reject", "accept"]))
+    toast_offline_orders = mf.String(validate=validate.OneOf(["accept", "reject"]))
     toast_guest_data_without_scope = mf.String(validate=validate.OneOf(["omit", "contact"]))
     toast_non_card_check_status = mf.String(validate=validate.OneOf(["closed", "paid"]))
     toast_api_order_approval = mf.String(validate=validate.OneOf(["APPROVED", "NEEDS_APPROVAL"]))

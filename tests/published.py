@@ -118,3 +118,17 @@ def _rebase(schema):
     if isinstance(schema, list):
         return [_rebase(v) for v in schema]
     return schema
+
+
+def published_index():
+    """Every operation of every published document, as `specs/toast-published-index.yaml` lists them."""
+    apis = []
+    for path in sorted(SPECS.glob("*.yaml")):
+        document = _document(path.name)
+        base = _base_path(document)
+        operations = [[method.upper(), base + template, operation.get("operationId")]
+                      for template, item in document["paths"].items()
+                      for method, operation in item.items() if method in ("get", "put", "post", "patch", "delete")]
+        apis.append({"document": path.name, "title": document["info"]["title"], "basePath": base,
+                     "operations": operations})
+    return apis

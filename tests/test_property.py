@@ -88,6 +88,9 @@ test_kitchen = _property_test("toast-kitchen-v1.yaml")
 test_packaging = _property_test("toast-packaging-v1.yaml")
 test_ordering_schedule = _property_test("toast-ordermgmt-configuration-v1.yaml")
 test_device_details = _property_test("toast-device-details-v1.yaml")
+test_stock = _property_test("toast-stock-v1.yaml")
+test_menus_v3 = _property_test("toast-menus-v3.yaml")
+test_availability = _property_test("toast-restaurant-availability-v1.yaml")
 test_toster = _property_test("toster-v1.yaml")
 test_control = _property_test("sandbox-control-v1.yaml")
 
@@ -96,7 +99,8 @@ def test_every_spec_is_covered():
     covered = {"toast-authentication-v1.yaml", "toast-partners-v1.yaml", "toast-restaurants-v1.yaml",
                "toast-orders-v2.yaml", "toast-menus-v2.yaml", "toast-config-v2.yaml", "toast-labor-v1.yaml",
                "toster-v1.yaml", "sandbox-control-v1.yaml", "toast-cash-management-v1.yaml", "toast-kitchen-v1.yaml",
-               "toast-packaging-v1.yaml", "toast-ordermgmt-configuration-v1.yaml", "toast-device-details-v1.yaml"}
+               "toast-packaging-v1.yaml", "toast-ordermgmt-configuration-v1.yaml", "toast-device-details-v1.yaml",
+               "toast-stock-v1.yaml", "toast-menus-v3.yaml", "toast-restaurant-availability-v1.yaml"}
     assert {spec.name for spec in SPECS} == covered
 
 

@@ -12,7 +12,7 @@ from sandbox.control import shards
 from sandbox.core.pipeline import Reply, elsewhere, unlocked
 from sandbox.core.shards import holds
 from sandbox.core.world_paths import base_url
-from sandbox.toast import triggers
+from sandbox.toast import published, triggers
 from sandbox.toast.access import reachable_restaurants
 from sandbox.toast.partners import models as partners
 from sandbox.toast.state import toast_state
@@ -61,10 +61,14 @@ def credentials(ctx):
 
 
 def coverage(ctx):
+    """Our specs' operations and whether each has a handler; every operation Toast publishes and whether we serve it."""
     rows = [{"provider": p.name, "spec": op.spec.name, "operationId": op.operation_id, "method": op.method,
              "path": op.full_path, "implemented": p.handler_for(op) is not None}
             for p in ctx.sandbox.providers for op in p.operations]
-    return {"operations": rows, "implemented": sum(r["implemented"] for r in rows), "total": len(rows)}
+    served = {(r["method"], r["path"]) for r in rows if r["provider"] == "toast" and r["implemented"]}
+    toast = published.coverage(served)
+    return {"operations": rows, "implemented": sum(r["implemented"] for r in rows), "total": len(rows),
+            "published": toast, "publishedServed": sum(r["served"] for r in toast), "publishedTotal": len(toast)}
 
 
 @unlocked

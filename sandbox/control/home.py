@@ -12,6 +12,7 @@ from sandbox.core.errors import NotFound
 from sandbox.core.observe import CONTENT_TYPE
 from sandbox.core.pipeline import unlocked
 from sandbox.core.scenarios import load_preset, preset_names
+from sandbox.toast.availability import models as availability
 from sandbox.toast.dates import toast_date
 from sandbox.toast.state import toast_state
 
@@ -98,7 +99,8 @@ def list_connections(ctx):
     connections = [{"clientId": c.client_id, **c.to_dict(state.restaurants[c.restaurant_guid])}
                    for c in state.connections.values()]
     restaurants = [{"guid": r.guid, "name": r.name, "locationName": r.location_name, "city": r.city,
-                    "managementGroupGuid": r.management_group_guid} for r in state.restaurants.values()]
+                    "managementGroupGuid": r.management_group_guid, "availability": r.availability}
+                   for r in state.restaurants.values()]
     return {"connections": connections, "restaurants": restaurants}
 
 
@@ -121,10 +123,20 @@ def list_staff(ctx):
     return {"restaurants": restaurants}
 
 
+def set_availability(ctx):
+    """Take a restaurant's online ordering OFFLINE or bring it back ONLINE (records the event when it changes)."""
+    restaurant = toast_state(ctx.world).restaurants.get(ctx.params["restaurantGuid"].lower())
+    if restaurant is None:
+        raise NotFound(f"No restaurant {ctx.params['restaurantGuid']}")
+    event = availability.switch(ctx.world, ctx.world.clock, restaurant, ctx.body["status"])
+    return {**availability.view(restaurant), "eventGuid": event.guid if event else None}
+
+
 OPERATIONS = {
     "listStaff": list_staff,
     "getConsoleAsset": console_asset,
     "listConnections": list_connections,
+    "setRestaurantAvailability": set_availability,
     "getHome": home,
     "listSpecs": list_specs,
     "getSpec": get_spec,

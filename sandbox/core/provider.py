@@ -62,6 +62,12 @@ class Provider(ABC):
     def base_paths(self):
         return [base for spec in self.specs for base in spec.base_paths]
 
+    @property
+    def claimed_prefixes(self):
+        """Path prefixes that are this provider's even where none of its operations serves them: an unknown path
+        under one answers 404 in this provider's shape (none by default)."""
+        return ()
+
     def authenticate(self, ctx):
         """Who is calling (sets ctx.principal); 401 when they cannot be identified."""
 

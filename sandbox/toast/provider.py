@@ -3,8 +3,9 @@
 from flask import request
 
 from sandbox.core.provider import Provider
-from sandbox.toast import access, errors, exported, ratelimits
+from sandbox.toast import access, errors, exported, published, ratelimits
 from sandbox.toast.auth import handlers as auth
+from sandbox.toast.availability import handlers as availability
 from sandbox.toast.cash import handlers as cash
 from sandbox.toast.config import handlers as config
 from sandbox.toast.kitchen import handlers as kitchen
@@ -15,6 +16,7 @@ from sandbox.toast.partners import handlers as partners
 from sandbox.toast.restaurants import handlers as restaurants
 from sandbox.toast.seed import seed_toast
 from sandbox.toast.state import ToastState, toast_state
+from sandbox.toast.stock import handlers as stock
 from sandbox.toast.venue import handlers as venue
 from sandbox.toast.webhooks import ToastDelivery
 
@@ -29,6 +31,7 @@ class ToastProvider(Provider):
         ("toast-restaurants-v1.yaml", restaurants.OPERATIONS),
         ("toast-orders-v2.yaml", orders.OPERATIONS),
         ("toast-menus-v2.yaml", menus.OPERATIONS),
+        ("toast-menus-v3.yaml", menus.OPERATIONS_V3),
         ("toast-config-v2.yaml", config.OPERATIONS),
         ("toast-labor-v1.yaml", labor.OPERATIONS),
         ("toast-cash-management-v1.yaml", cash.OPERATIONS),
@@ -36,7 +39,13 @@ class ToastProvider(Provider):
         ("toast-packaging-v1.yaml", venue.PACKAGING),
         ("toast-ordermgmt-configuration-v1.yaml", venue.SCHEDULE),
         ("toast-device-details-v1.yaml", venue.DEVICES),
+        ("toast-stock-v1.yaml", stock.OPERATIONS),
+        ("toast-restaurant-availability-v1.yaml", availability.OPERATIONS),
     )
+
+    @property
+    def claimed_prefixes(self):
+        return published.prefixes()
 
     def authenticate(self, ctx):
         access.authenticate_request(ctx, ctx.headers.get("Authorization"))

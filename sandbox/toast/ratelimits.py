@@ -5,7 +5,9 @@ from sandbox.core.ratelimit import Limit
 
 LOGINS = ("authenticationLoginPost", "legacyOauthTokenPost")
 # Endpoints with their own per-location limits: (method, path) -> setting name of the per-second allowance.
+# The guide's "GET /menus endpoint of the menus API" is taken to be both versions' (judgement).
 ENDPOINTS = {("GET", "/menus/v2/menus"): "toast_menus_per_second",
+             ("GET", "/menus/v3/menus"): "toast_menus_per_second",
              ("GET", "/orders/v2/ordersBulk"): "toast_bulk_per_second"}
 
 

@@ -1,14 +1,19 @@
 """Real state changes that emit each Toast webhook event, for `pos-sandbox trigger` and `POST /_sandbox/trigger`."""
 
+from decimal import Decimal
+
 from sandbox.core.errors import BadRequest, Conflict, NotFound
 from sandbox.core.events import record
 from sandbox.core.pipeline import Context
 from sandbox.toast.menus.views import metadata
 from sandbox.toast.orders.actions import OrderDesk
+from sandbox.toast.availability import models as availability
 from sandbox.toast.partners import models as partners
 from sandbox.toast.state import toast_state
+from sandbox.toast.stock import models as stock
 
 STOCK_EVENTS = {"in_stock": "IN_STOCK", "out_of_stock": "OUT_OF_STOCK", "low_quantity": "QUANTITY"}
+AVAILABILITY_EVENTS = tuple(availability.EVENTS)
 
 
 def partner_details(state, connection):
@@ -53,7 +58,8 @@ def _order(sandbox, world, state, restaurant, catalog):
     ctx = Context(sandbox, None, None, world, restaurant=restaurant)
     dining = next(d for d in catalog.dining_options.values() if d.behavior == "DINE_IN")
     item = next(i for i in catalog.menu_items.values()
-                if not any(catalog.modifier_groups[g].min_selections for g in i.modifier_group_guids))
+                if not any(catalog.modifier_groups[g].min_selections for g in i.modifier_group_guids)
+                and stock.state_of(catalog, i.guid)[0] == "IN_STOCK")
     desk = OrderDesk(ctx, state)
     order = desk.create({"diningOption": {"guid": dining.guid},
                          "checks": [{"selections": [{"item": {"guid": item.guid}, "quantity": 1}]}]})
@@ -61,16 +67,20 @@ def _order(sandbox, world, state, restaurant, catalog):
 
 
 def _stock(world, clock, catalog, event_name):
-    """The first menu item goes in stock, out of stock, or low."""
+    """The first menu item goes in stock, out of stock, or low (3 left)."""
     item = next(iter(catalog.menu_items.values()))
     status = STOCK_EVENTS[event_name]
-    quantity = 3.0 if status == "QUANTITY" else None
-    catalog.stock[item.guid] = {"status": status, "quantity": quantity}
-    details = {"restaurantGuid": catalog.restaurant_guid,
-               "inventory": [{"guid": item.guid, "multiLocationId": item.multi_location_id, "status": status,
-                              "quantity": quantity}]}
-    event = record(world, clock, "toast", "stock", event_name, details, catalog.restaurant_guid)
+    event = stock.set_status(world, clock, catalog, item, status, Decimal(3) if status == "QUANTITY" else None)
     return {"itemGuid": item.guid, "status": status}, event
+
+
+def _availability(world, clock, restaurant, event_name):
+    """The restaurant goes OFFLINE or ONLINE; 409 when it already is."""
+    status = availability.EVENTS[event_name]
+    event = availability.switch(world, clock, restaurant, status)
+    if event is None:
+        raise Conflict(f"Restaurant {restaurant.guid} is already {status}")
+    return {"status": status}, event
 
 
 def _partner(world, clock, state, guid, event_name, client_id):
@@ -104,6 +114,8 @@ def trigger(sandbox, world, event_name, restaurant_guid=None, client_id=None):
         changed, event = publish_menu(world, world.clock, catalog)
     elif event_name in STOCK_EVENTS:
         changed, event = _stock(world, world.clock, catalog, event_name)
+    elif event_name in AVAILABILITY_EVENTS:
+        changed, event = _availability(world, world.clock, restaurant, event_name)
     elif event_name in ("partner_added", "partner_updated", "partner_removed"):
         changed, event = _partner(world, world.clock, state, guid, event_name, client_id)
     else:

@@ -76,6 +76,20 @@ def test_credentials_copy_and_rotate_with_the_typed_confirmation(page, live):
     assert rotated != PARTNER["clientSecret"] and rotated in card.inner_text()
 
 
+def test_restaurants_go_offline_and_online(page, live):
+    """The restaurant availability switch: the row shows OFFLINE and the event is recorded."""
+    tab = page("restaurants")
+    row = f"tr[data-restaurant='{MESA}']"
+    tab.locator(row).get_by_role("button", name="Take offline").click()
+    tab.wait_for_selector(f"{row} td[data-availability='OFFLINE']")
+    listed = {r["guid"]: r["availability"] for r in _api(live, "GET", "/connections/list").json()["restaurants"]}
+    assert listed[MESA] == "OFFLINE"
+    tab.locator(row).get_by_role("button", name="Bring online").click()
+    tab.wait_for_selector(f"{row} td[data-availability='ONLINE']")
+    events = [d["eventType"] for d in _api(live, "GET", "/webhooks/events").json()]
+    assert events[-2:] == ["availability_offline", "availability_online"]
+
+
 def test_each_client_shows_its_personal_data_scopes(page):
     """Issue 22: the console shows which clients may read guests' data (guest.pi:read, delivery_info.address:read)."""
     tab = page("credentials")

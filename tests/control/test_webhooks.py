@@ -10,6 +10,7 @@ import pytest
 
 from helpers import HARBOR_DOWNTOWN, HARBOR_SEAPORT, MESA, PARTNER, Receiver, advance
 from sandbox.core.events import record
+from sandbox.toast.stock.models import state_of
 
 SECRET = "whsec-test-0123456789"
 
@@ -104,7 +105,8 @@ def test_triggers_make_the_state_change_behind_the_event(client, receiver, event
     if category == "menus":
         assert envelope["details"]["publishedDate"] == "2026-11-02T17:30:00.000+0000"
     else:
-        assert catalog.stock[result["changed"]["itemGuid"]]["status"] == result["changed"]["status"]
+        assert state_of(catalog, result["changed"]["itemGuid"])[0] == result["changed"]["status"]
+        assert envelope["details"]["itemGuid"] == result["changed"]["itemGuid"]
 
 
 def test_partner_triggers_check_the_connection(client):

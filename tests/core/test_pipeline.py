@@ -25,8 +25,10 @@ def test_strict_mode_turns_a_response_that_breaks_the_spec_into_a_500(client, sa
 def test_an_operation_without_a_handler_answers_501(client, sandbox):
     del _toast(sandbox).handlers[METADATA]
     assert_toast_error(client.get("/menus/v2/metadata", headers=toast_headers(login(client))), 501)
-    assert {r["operationId"]: r["implemented"] for r in client.get("/_sandbox/coverage").json["operations"]
-            }["metadataGet"] is False
+    coverage = client.get("/_sandbox/coverage").json
+    assert {(r["spec"], r["operationId"]): r["implemented"] for r in coverage["operations"]
+            }[("toast-menus-v2.yaml", "metadataGet")] is False
+    assert {r["path"]: r["served"] for r in coverage["published"]}["/menus/v2/metadata"] is False
 
 
 def test_a_failing_handler_answers_500_without_a_trace(client, sandbox):

@@ -66,11 +66,19 @@ function renderRestaurants() {
           await api("/connections", {method: "POST", body: {clientId: client, restaurantGuid: r.guid}});
           await loadConnections();
         }, `${r.name} connected (partner_added recorded)`)}, "Connect");
+      const next = r.availability === "ONLINE" ? "OFFLINE" : "ONLINE";
+      const toggle = h("button", {type: "button", class: next === "OFFLINE" ? "danger" : null,
+        onclick: () => act(async () => {
+          await api(`/restaurants/${r.guid}/availability`, {method: "PUT", body: {status: next}});
+          await loadConnections();
+        }, `${r.name} is ${next} (availability_${next.toLowerCase()} recorded)`)},
+      next === "OFFLINE" ? "Take offline" : "Bring online");
       return h("tr", {dataset: {restaurant: r.guid}}, h("td", {}, r.name), h("td", {}, r.locationName),
         h("td", {}, r.city), h("td", {class: "mono"}, r.guid),
-        h("td", {}, connection ? connection.isoCreatedDate.slice(0, 10) : "—"), h("td", {}, action));
+        h("td", {}, connection ? connection.isoCreatedDate.slice(0, 10) : "—"), h("td", {}, action),
+        h("td", {dataset: {availability: r.availability}}, r.availability), h("td", {}, toggle));
     });
-  fill($("restaurant-rows"), rows.length ? rows : [h("tr", {}, h("td", {colspan: 6}, "No restaurant matches."))]);
+  fill($("restaurant-rows"), rows.length ? rows : [h("tr", {}, h("td", {colspan: 8}, "No restaurant matches."))]);
 }
 
 // ---- staff ---------------------------------------------------------------------------------------------------

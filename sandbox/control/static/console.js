@@ -4,9 +4,9 @@
 
 // The events POST /_sandbox/trigger accepts (its enum in specs/sandbox-control-v1.yaml; a test keeps them equal).
 const TRIGGER_EVENTS = ["order_updated", "menus_updated", "partner_added", "partner_removed", "partner_updated",
-  "in_stock", "out_of_stock", "low_quantity", "order.created", "order.confirmed", "order.cooking", "order.packed",
-  "order.dispatched", "order.delivered", "order.cancelled", "customer.created", "review.submitted",
-  "loyalty.awarded"];
+  "in_stock", "out_of_stock", "low_quantity", "availability_offline", "availability_online", "order.created",
+  "order.confirmed", "order.cooking", "order.packed", "order.dispatched", "order.delivered", "order.cancelled",
+  "customer.created", "review.submitted", "loyalty.awarded"];
 const FEED_EVERY_MS = 1500;
 
 // Opened under a world's base URL (/worlds/<name>/_sandbox/console) the page starts in that world. Every call goes

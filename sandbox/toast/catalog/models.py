@@ -162,6 +162,7 @@ class Menu:
     name: str
     multi_location_id: str
     group_guids: list = field(default_factory=list)
+    schedule: list = None                 # when the menu is available (None: always)
 
 
 @dataclass
@@ -187,7 +188,7 @@ class Catalog:
     tip_withholding_percentage: Decimal = Decimal("0")
     item_tags: dict = field(default_factory=dict)         # tag name -> guid
     allergens: dict = field(default_factory=dict)         # allergen code -> guid
-    stock: dict = field(default_factory=dict)             # item guid -> {"status", "quantity"} once it changed
+    stock: dict = field(default_factory=dict)             # item/option guid -> {"status", "quantity"}; absent: in stock
     prep_stations: dict = field(default_factory=dict)     # guid -> PrepStation
 
     def cash_drawer(self, station=None):

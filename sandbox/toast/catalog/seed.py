@@ -98,8 +98,11 @@ def build_catalog(ids, shared, template, restaurant_guid, seeded_at):
                                     tax_rate_guids=list(default_taxes))
             group.option_guids.append(option.guid)
             catalog.modifier_options[option.guid] = option
+            _stock(catalog, option, option_raw)
     for menu_index, menu_raw in enumerate(template.get("menus", [])):
-        menu = Menu(ids.guid(), menu_raw["name"], shared("menu", menu_index))
+        menu = Menu(ids.guid(), menu_raw["name"], shared("menu", menu_index),
+                    schedule=[entry for raw in menu_raw["availability"] for entry in from_fixture(raw)]
+                    if menu_raw.get("availability") else None)
         catalog.menus[menu.guid] = menu
         for group_index, group_raw in enumerate(menu_raw["groups"]):
             group = MenuGroup(ids.guid(), group_raw["name"], menu.guid, shared("group", menu_index, group_index))
@@ -185,6 +188,15 @@ def _extras(ids, shared, catalog, item, raw, key, taxes):
     for code in raw.get("allergens", []):
         catalog.allergens.setdefault(code, ids.guid())
     item.tags, item.allergens = list(raw.get("tags", [])), list(raw.get("allergens", []))
+    _stock(catalog, item, raw)
+
+
+def _stock(catalog, entity, raw):
+    """A seeded stock state (`stock: {status, quantity}`); items without one are in stock."""
+    if raw.get("stock"):
+        quantity = raw["stock"].get("quantity")
+        catalog.stock[entity.guid] = {"status": raw["stock"]["status"],
+                                      "quantity": None if quantity is None else Decimal(str(quantity))}
 
 
 def seed_catalogs(world, fixtures, state, seeded_at):

@@ -1,4 +1,5 @@
-"""The Menus v2 document of a Catalog: menus, groups and items, with modifier groups and options by reference id."""
+"""The Menus v2 and v3 documents of a Catalog: menus, groups and items, with modifier groups and options by reference
+id."""
 
 from sandbox.toast.dates import toast_date
 
@@ -54,8 +55,15 @@ def _group(catalog, group, position):
 
 def _menu(catalog, menu, position):
     return {**_common(menu, position), "description": None, "highResImage": None, "image": None,
-            "availability": {"alwaysAvailable": True, "schedule": []},
+            "availability": _availability(menu),
             "menuGroups": [_group(catalog, catalog.menu_groups[g], i) for i, g in enumerate(menu.group_guids)]}
+
+
+def _availability(menu):
+    """Always available, or the weekly schedule (the schedule is left out when always available, as published)."""
+    if menu.schedule is None:
+        return {"alwaysAvailable": True}
+    return {"alwaysAvailable": False, "schedule": [dict(entry) for entry in menu.schedule]}
 
 
 def _group_pricing_rules(group):
@@ -122,3 +130,23 @@ def _pre_modifier_groups(catalog):
                           "multiplicationFactor": None, "displayMode": "PREFIX", "posName": p.name,
                           "posButtonColorLight": None, "posButtonColorDark": None, "chargeAsExtra": False,
                           "plu": None} for p in catalog.named["preModifiers"].values()]}}
+
+
+def menus_v3_document(catalog, restaurant):
+    """The whole `GET /menus/v3/menus` answer: the v2 tree without visibility lists (nor a menu's posName); sales
+    categories carry their PLU."""
+    document = menus_document(catalog, restaurant)
+    for menu in document["menus"]:
+        del menu["posName"], menu["visibility"]
+        groups = list(menu["menuGroups"])
+        while groups:
+            group = groups.pop()
+            groups.extend(group["menuGroups"])
+            del group["visibility"]
+            for item in group["menuItems"]:
+                del item["visibility"]
+                if item["salesCategory"] is not None:
+                    item["salesCategory"]["plu"] = None
+    for entity in (*document["modifierGroupReferences"].values(), *document["modifierOptionReferences"].values()):
+        del entity["visibility"]
+    return document

@@ -7,11 +7,13 @@ from sandbox.core.clock import parse_instant
 from sandbox.core.errors import BadRequest, Conflict, NotFound
 from sandbox.core.events import record
 from sandbox.toast.access import is_guid
+from sandbox.toast.availability.models import admit_order
 from sandbox.toast.dates import business_date
 from sandbox.toast.orders import errors, external
 from sandbox.toast.orders.build import Builder
 from sandbox.toast.orders.guests import for_client, webhook_view
 from sandbox.toast.orders.pricing import cents, price_order
+from sandbox.toast.stock import models as stock
 
 class OrderDesk:
     """Order actions for one request: the world, its Toast state, the restaurant and the clock."""
@@ -39,6 +41,16 @@ class OrderDesk:
 
     def shown(self, view):
         return for_client(view, self.scopes, self.guest_data)
+
+    def _stock(self, selections, take=True):
+        """Orders obey stock: an item out of stock, or with less left than wanted, is refused (unless the
+        `toast_out_of_stock_orders` setting accepts them); `take` uses up counted items."""
+        wanted = stock.demand(selections)
+        refuse = self.ctx.sandbox.config.toast_out_of_stock_orders == "reject"
+        if take:
+            stock.take(self.world, self.world.clock, self.catalog, wanted, refuse)
+        else:
+            stock.check(self.catalog, wanted, refuse)
 
     def builder(self, persist=True, server=None):
         return Builder(self.restaurant, self.catalog, self.now, self.world.ids.guid if persist else lambda: None,
@@ -94,6 +106,7 @@ class OrderDesk:
         """POST /prices: the priced order with null GUIDs; nothing is stored and no number is used up."""
         builder = self.builder(persist=False, server=self._server(body.get("server")))
         order, payments = builder.order(body, None)
+        self._stock(stock.order_selections(order), take=False)
         price_order(order, self.catalog)
         for check, raw, field in payments:          # checked like the real thing (references, amounts), not kept
             check.payments.append(builder.payment(raw, order, check, field))
@@ -135,11 +148,13 @@ class OrderDesk:
         return employee.guid
 
     def create(self, body):
+        admit_order(self.ctx.sandbox.config, self.restaurant)
         holder = self._taken(external.order_ids(body))
         if holder is not None:
             return self.view(self.book.orders[holder])
         builder = self.builder(server=self._server(body.get("server")))
         order, payments = builder.order(body, None)
+        self._stock(stock.order_selections(order), take=False)
         if order.approval_status == "APPROVED":
             order.approval_status = self.ctx.sandbox.config.toast_api_order_approval
         order.display_number = self.book.next_display_number(self.restaurant.guid, order.business_date)
@@ -148,6 +163,7 @@ class OrderDesk:
         price_order(order, self.catalog)
         for check, raw, field in payments:
             check.payments.append(builder.payment(raw, order, check, field))
+        self._stock(stock.order_selections(order))
         self.book.add(order)
         return self.changed(order, priced=True)     # payments do not change prices
 
@@ -157,7 +173,9 @@ class OrderDesk:
         ids = external.selection_ids(bodies)
         self._taken(ids, replay=False)
         builder = self.builder()
-        check.selections.extend(builder.selection(raw, f"[{i}]") for i, raw in enumerate(bodies))
+        added = [builder.selection(raw, f"[{i}]") for i, raw in enumerate(bodies)]
+        self._stock([(f"[{i}]", selection) for i, selection in enumerate(added)])
+        check.selections.extend(added)
         self.book.index_external_ids(order, [(external_id, kind) for external_id, kind, _ in ids])
         return self.changed(order)
 
@@ -244,6 +262,7 @@ class OrderDesk:
         if any(p.type != "OTHER" for p in order.payments):
             raise BadRequest(errors.VOID_NOT_OTHER)
         day = business_date(self.now, self.restaurant)
+        stock.give_back(self.world, self.world.clock, self.catalog, stock.demand(stock.order_selections(order)))
         order.void(self.now, day)
         for payment in order.payments:
             self.book.index_payment(order, payment, "void", day)

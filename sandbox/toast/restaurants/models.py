@@ -39,6 +39,7 @@ class Restaurant:
     archived: bool = False
     deleted: bool = False
     schedule_guid: str = None
+    availability: str = "ONLINE"                # online ordering: ONLINE or OFFLINE (restaurant availability API)
 
     @classmethod
     def from_fixture(cls, data, schedule_guid):
