@@ -353,6 +353,8 @@ def test_console_under_a_world_base_url_works_in_that_world(browser, live):
     assert paths and all(p.startswith("/worlds/by-url/") for p in paths), paths
     moved = _api(live, "GET", "/clock", world="by-url").json()["epochMillis"]
     assert moved - _api(live, "GET", "/clock").json()["epochMillis"] > 3_000_000
+
+
 def test_the_console_runs_under_its_content_security_policy_and_cannot_be_framed(browser, live):
     """The page and its files carry a CSP (own scripts, styles and origin only; no framing) and X-Frame-Options;
     every panel loads and acts under it with no violation, and another page's frame of it stays empty."""

@@ -95,7 +95,6 @@ def test_reset_below_the_base_resets_that_world_only(client, qa):
     assert client.get("/_sandbox/clock").json["epochMillis"] >= before
 
 
-
 @pytest.mark.pos_sandbox(config_page_size=4)
 def test_page_tokens_flow_below_the_base_and_follow_the_world_s_own_publish(client, qa):
     """A world's publish makes its tokens stale (409), not the default world's: the token flow is the world's."""

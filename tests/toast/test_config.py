@@ -12,7 +12,6 @@ _SPEC_OPS = [op for provider in create_app({**TEST_SETTINGS, "history_days": 0})
 LISTS = [op for op in _SPEC_OPS if "{guid}" not in op.path and op.operation_id != "tipWithholdingGet"]
 
 
-
 def test_all_47_operations_are_implemented(client):
     rows = [r for r in client.get("/_sandbox/coverage").json["operations"] if r["spec"] == "toast-config-v2.yaml"]
     assert len(rows) == 47 and all(r["implemented"] for r in rows)

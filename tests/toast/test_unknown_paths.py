@@ -15,7 +15,6 @@ from sandbox.toast import published
 from sandbox.toast.provider import ToastProvider
 
 
-
 def _unserved():
     served = {(op.method, op.full_path) for op in ToastProvider.spec_operations()}
     return [(r["method"], r["path"]) for r in published.coverage(served) if not r["served"]]

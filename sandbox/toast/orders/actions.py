@@ -15,6 +15,7 @@ from sandbox.toast.orders.guests import for_client, webhook_view
 from sandbox.toast.orders.pricing import cents, price_order
 from sandbox.toast.stock import models as stock
 
+
 class OrderDesk:
     """Order actions for one request: the world, its Toast state, the restaurant and the clock."""
 

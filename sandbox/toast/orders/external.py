@@ -8,6 +8,7 @@ from sandbox.core.errors import BadRequest, Conflict, NotFound
 from sandbox.toast.access import is_guid
 from sandbox.toast.orders import errors
 
+
 def order_ids(body):
     """Every `(externalId, entity type, field)` a POST /orders body sets."""
     found = [(body.get("externalId"), "Order", "externalId")]
