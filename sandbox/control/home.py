@@ -29,7 +29,7 @@ def package_version():
 def home(ctx):
     return {"name": "pos-sandbox", "version": package_version(), "console": f"{CONTROL}/console",
             "control": CONTROL, "controlSpec": f"{CONTROL}/specs/sandbox-control-v1.yaml",
-            "docs": f"{CONTROL}/specs", "metrics": f"{CONTROL}/metrics", "health": f"{CONTROL}/health"}
+            "docs": f"{CONTROL}/docs", "specs": f"{CONTROL}/specs", "metrics": f"{CONTROL}/metrics", "health": f"{CONTROL}/health"}
 
 
 def _specs(ctx):

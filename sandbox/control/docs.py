@@ -1,0 +1,59 @@
+"""`GET /_sandbox/docs`: the API reference of every spec, as one self-contained HTML page (no CDN, works offline)."""
+
+import functools
+from html import escape
+from urllib.parse import urlencode
+
+from flask import Response
+
+from sandbox import reference
+from sandbox.control.home import package_version
+
+STYLE = """body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem;color:#1b1b1b}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}th,td{border-bottom:1px solid #ddd;padding:.3rem .4rem;
+text-align:left;vertical-align:top}code{font:13px ui-monospace,monospace}.no{color:#a30000}.yes{color:#176f2c}
+details{margin:.2rem 0}summary{cursor:pointer}nav a{margin-right:.8rem}h2{margin-top:2rem;border-top:2px solid #333;
+padding-top:.6rem}@media(max-width:40rem){td:nth-child(4),th:nth-child(4){display:none}}"""
+
+
+def _operation(row):
+    served = '<span class="yes">served</span>' if row.served else '<span class="no">not served (501)</span>'
+    params = "".join(f"<li><code>{escape(name)}</code> in {where}{', required' if required else ''}"
+                     f"{f' ({escape(kind)})' if kind else ''}</li>" for name, where, required, kind in row.parameters)
+    details = (f"<details><summary>parameters and answers</summary><ul>{params or '<li>no parameters</li>'}</ul>"
+               f"<p>answers: {', '.join(escape(code) for code in row.statuses)}</p></details>")
+    return (f'<tr id="{escape(row.spec)}-{escape(row.operation_id)}"><td><code>{row.method}</code></td>'
+            f"<td><code>{escape(row.path)}</code>{details}</td><td><code>{escape(row.operation_id)}</code></td>"
+            f"<td>{escape(row.summary)}</td><td>{served}</td></tr>")
+
+
+def _spec_section(name, title, base_path, query):
+    rows = reference.operations(name)
+    served = sum(row.served for row in rows)
+    return (f'<h2 id="{escape(name)}">{escape(title)}</h2><p>Base path <code>{escape(base_path)}</code>; '
+            f"{served} of {len(rows)} operations served; the document: "
+            f'<a href="/_sandbox/specs/{escape(name)}{query}">{escape(name)}</a></p>'
+            "<table><tr><th>method</th><th>path</th><th>operationId</th><th>what it does</th><th>here</th></tr>"
+            + "".join(_operation(row) for row in rows) + "</table>")
+
+
+@functools.lru_cache(maxsize=8)
+def render(token=None):
+    """The page; with the admin token given as `?token=`, its links to the documents carry it too."""
+    query = escape("?" + urlencode({"token": token})) if token else ""
+    specs = reference.specs()
+    nav = "".join(f'<a href="#{escape(name)}">{escape(title)}</a>' for name, title, _ in specs)
+    body = "".join(_spec_section(name, title, base, query) for name, title, base in specs)
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>pos-sandbox API reference'
+            f"</title><style>{STYLE}</style></head><body><h1>pos-sandbox {escape(package_version())}: API reference</h1>"
+            f"<p>Every operation of every OpenAPI document this sandbox routes from, and whether it answers it. "
+            f'The <a href="/_sandbox/console{query}">console</a> drives the control API; the full guide is the project\'s '
+            f"docs site (<code>mkdocs serve</code> in a checkout).</p><nav>{nav}</nav>{body}</body></html>")
+
+
+def docs_page(ctx):
+    return Response(render(ctx.params.get("token")), content_type="text/html; charset=utf-8")
+
+
+OPERATIONS = {"getDocs": docs_page}
