@@ -27,13 +27,21 @@ def settings(_):
     return "\n".join(lines)
 
 
+def _flag_default(flag, settings):
+    """A flag that sets a setting defaults to the setting (file, environment, built-in); others to the parser's."""
+    if flag.dest in settings:
+        return f"setting [`{flag.dest}`](configuration.md) ({_default(settings[flag.dest])})"
+    return _default(flag.default)
+
+
 def cli(_):
+    settings = {name: default for name, _, _, default, _ in reference.settings()}
     parts = []
     for name, text, flags in reference.commands():
         parts += [f"### `pos-sandbox{' ' + name if name else ''}`", "", _cell(text or ""), ""]
         if flags:
             parts += ["| argument | meaning | default |", "|---|---|---|"]
-            parts += [f"| `{_cell(f.options)}` | {_cell(f.help)} | {_default(f.default)} |" for f in flags]
+            parts += [f"| `{_cell(f.options)}` | {_cell(f.help)} | {_flag_default(f, settings)} |" for f in flags]
             parts.append("")
     return "\n".join(parts)
 
@@ -44,7 +52,8 @@ def operations(spec):
     except KeyError as exc:
         raise PluginError(str(exc)) from exc
     served = sum(row.served for row in rows)
-    lines = [f"{served} of {len(rows)} operations of `{spec}` are served (the others answer 501).", "",
+    missing = " (an operation not served answers 501)" if served < len(rows) else ""
+    lines = [f"{served} of {len(rows)} operations of `{spec}` are served{missing}.", "",
              "| method | path | operationId | what it does | served |", "|---|---|---|---|---|"]
     lines += [f"| {row.method} | `{row.path}` | `{row.operation_id}` | {_cell(row.summary)} | "
               f"{'yes' if row.served else '**no**'} |" for row in rows]
