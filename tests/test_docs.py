@@ -96,11 +96,16 @@ def test_examples_run_as_written(page, served, tmp_path):
     login = requests.post(f"{served}/authentication/v1/authentication/login", timeout=10,
                           json={**{k: PARTNER[k] for k in ("clientId", "clientSecret")},
                                 "userAccessType": "TOAST_MACHINE_CLIENT"})
+    # `python`, `pytest` and `pos-sandbox` are this virtualenv's, as for a reader who installed the package.
     environment = {**os.environ, "BASE": served, "TOKEN": login.json()["token"]["accessToken"],
-                   "PYTHON": sys.executable, "PYTHONPATH": str(ROOT)}
+                   "PYTHON": sys.executable, "PATH": os.pathsep.join([os.path.dirname(sys.executable),
+                                                                      os.environ.get("PATH", "")])}
     result = subprocess.run(["bash", "-c", script(page, served)], cwd=tmp_path, env=environment, capture_output=True,
                             text=True, timeout=300)
-    assert result.returncode == 0, f"{_name(page)}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, (
+        f"{_name(page)}: an example failed (one that cannot run here, e.g. Docker or a benchmark, gets "
+        f"`<!-- docs-test: skip (why) -->` on the line before its fence):\n{result.stdout[-3000:]}\n"
+        f"{result.stderr[-3000:]}")
     assert "Traceback" not in result.stdout + result.stderr, result.stdout + result.stderr
 
 
