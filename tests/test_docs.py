@@ -16,8 +16,8 @@ from sandbox import reference
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(ROOT.glob("docs/**/*.md")) + [ROOT / "README.md"]
 # A fence, with the `<!-- docs-test: ... -->` line before it when there is one; fences may be indented (in lists).
-FENCE = re.compile(r"^(?:(?P<indent1>[ \t]*)<!-- docs-test: (?P<how>[^\n]*?) -->\n)?(?P<indent>[ \t]*)```(?P<lang>[\w-]*)"
-                   r"[^\n]*\n(?P<code>.*?)^(?P=indent)```[ \t]*$", re.MULTILINE | re.DOTALL)
+FENCE = re.compile(r"^(?:[ \t]*<!-- docs-test: (?P<how>[^\n]*?) -->\n)?(?P<indent>[ \t]*)```(?P<lang>[\w-]*)[^\n]*\n"
+                   r"(?P<code>.*?)^(?P=indent)```[ \t]*$", re.MULTILINE | re.DOTALL)
 SHELLS, PYTHONS = {"bash", "sh", "shell"}, {"python", "py"}
 SERVED = re.compile(r"(?:https?://)?(?:localhost|127\.0\.0\.1):8080")
 # What every page's script starts with: what a reader has after Getting started, and the CLI pointed at this sandbox.

@@ -44,12 +44,14 @@ def render(token=None):
     specs = reference.specs()
     nav = "".join(f'<a href="#{escape(name)}">{escape(title)}</a>' for name, title, _ in specs)
     body = "".join(_spec_section(name, title, base, query) for name, title, base in specs)
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>pos-sandbox API reference'
-            f"</title><style>{STYLE}</style></head><body><h1>pos-sandbox {escape(package_version())}: API reference</h1>"
-            f"<p>Every operation of every OpenAPI document this sandbox routes from, and whether it answers it. "
-            f'The <a href="/_sandbox/console{query}">console</a> drives the control API; the full guide is the project\'s '
-            f"docs site (<code>mkdocs serve</code> in a checkout).</p><nav>{nav}</nav>{body}</body></html>")
+    head = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>pos-sandbox API reference</title><style>{STYLE}</style></head>")
+    intro = (f"<h1>pos-sandbox {escape(package_version())}: API reference</h1><p>Every operation of every OpenAPI "
+             f'document this sandbox routes from, and whether it answers it. The <a href="/_sandbox/console{query}">'
+             "console</a> drives the control API; the full guide is the project's docs site (<code>mkdocs serve"
+             "</code> in a checkout).</p>")
+    return f"{head}<body>{intro}<nav>{nav}</nav>{body}</body></html>"
 
 
 def docs_page(ctx):
