@@ -7,6 +7,14 @@ from sandbox.config import ENVIRONMENT_PREFIX, Config
 
 
 @dataclass(frozen=True)
+class SpecInfo:
+    name: str
+    title: str
+    base_path: str
+    description: str
+
+
+@dataclass(frozen=True)
 class OperationRow:
     spec: str
     method: str
@@ -32,10 +40,15 @@ def _providers():
 
 
 def specs():
-    """(spec file name, title, base path) of every spec the sandbox serves, in the providers' order."""
+    """Every spec the sandbox serves, in the providers' order."""
     from sandbox.core.provider import load_spec
-    return [(filename, load_spec(filename).doc.get("info", {}).get("title", filename),
-             load_spec(filename).base_path or "/") for cls in _providers() for filename, _ in cls.apis]
+    found = []
+    for filename in (filename for cls in _providers() for filename, _ in cls.apis):
+        spec = load_spec(filename)
+        info = spec.doc.get("info", {})
+        found.append(SpecInfo(filename, info.get("title", filename), spec.base_path or "/",
+                              " ".join(info.get("description", "").split())))
+    return found
 
 
 def operations(spec_name):
@@ -45,7 +58,7 @@ def operations(spec_name):
         for filename, handlers in cls.apis:
             if filename == spec_name:
                 return [_row(filename, op, op.operation_id in handlers) for op in load_spec(filename).operations]
-    raise KeyError(f"no spec {spec_name!r}; specs: {', '.join(name for name, _, _ in specs())}")
+    raise KeyError(f"no spec {spec_name!r}; specs: {', '.join(spec.name for spec in specs())}")
 
 
 def _type(schema):

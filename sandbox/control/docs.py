@@ -27,12 +27,13 @@ def _operation(row):
             f"<td>{escape(row.summary)}</td><td>{served}</td></tr>")
 
 
-def _spec_section(name, title, base_path, query):
-    rows = reference.operations(name)
+def _spec_section(spec, query):
+    rows = reference.operations(spec.name)
     served = sum(row.served for row in rows)
-    return (f'<h2 id="{escape(name)}">{escape(title)}</h2><p>Base path <code>{escape(base_path)}</code>; '
-            f"{served} of {len(rows)} operations served; the document: "
-            f'<a href="/_sandbox/specs/{escape(name)}{query}">{escape(name)}</a></p>'
+    name = escape(spec.name)
+    return (f'<h2 id="{name}">{escape(spec.title)}</h2><p>{escape(spec.description)}</p><p>Base path '
+            f"<code>{escape(spec.base_path)}</code>; {served} of {len(rows)} operations served; the document: "
+            f'<a href="/_sandbox/specs/{name}{query}">{name}</a></p>'
             "<table><tr><th>method</th><th>path</th><th>operationId</th><th>what it does</th><th>here</th></tr>"
             + "".join(_operation(row) for row in rows) + "</table>")
 
@@ -42,8 +43,8 @@ def render(token=None):
     """The page; with the admin token given as `?token=`, its links to the documents carry it too."""
     query = escape("?" + urlencode({"token": token})) if token else ""
     specs = reference.specs()
-    nav = "".join(f'<a href="#{escape(name)}">{escape(title)}</a>' for name, title, _ in specs)
-    body = "".join(_spec_section(name, title, base, query) for name, title, base in specs)
+    nav = "".join(f'<a href="#{escape(spec.name)}">{escape(spec.title)}</a>' for spec in specs)
+    body = "".join(_spec_section(spec, query) for spec in specs)
     head = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>pos-sandbox API reference</title><style>{STYLE}</style></head>")
