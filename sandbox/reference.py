@@ -88,7 +88,7 @@ def settings(parser=None):
             if flag.options.startswith("-"):
                 flags.setdefault(flag.dest, set()).add(flag.options.split(",")[0].strip())
     return [(item.name, ENVIRONMENT_PREFIX + item.name.upper(), sorted(flags.get(item.name, ())), _default(item),
-             item.metadata["doc"]) for item in fields(Config)]
+             item.metadata.get("doc", "")) for item in fields(Config)]
 
 
 def _cli_parser():

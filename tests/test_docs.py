@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import requests
 
 from helpers import PARTNER, served_sandbox
 from sandbox import reference
+from sandbox.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(ROOT.glob("docs/**/*.md")) + [ROOT / "README.md"]
@@ -123,6 +125,12 @@ def test_the_site_builds_strictly_with_the_generated_references(tmp_path):
     for spec in reference.specs():
         for row in reference.operations(spec.name):
             assert f"<code>{row.operation_id}</code>" in built, f"{spec} {row.operation_id} is on no page"
+
+
+def test_every_setting_carries_its_sentence_for_the_reference():
+    for item in fields(Config):
+        assert item.metadata.get("doc", "").strip(), (
+            f"Config.{item.name}: write it as field(default=..., metadata={{'doc': 'one sentence'}})")
 
 
 def test_every_spec_has_a_page_listing_its_operations():
