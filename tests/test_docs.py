@@ -122,6 +122,8 @@ def test_the_site_builds_strictly_with_the_generated_references(tmp_path):
     cli = (site / "running/cli/index.html").read_text(encoding="utf-8")
     assert all(f"pos-sandbox {name}".strip() in cli for name, _, _ in reference.commands())
     built = "".join(path.read_text(encoding="utf-8") for path in site.glob("**/index.html"))
+    # Read offline: no font, style or script from another host.
+    assert not re.findall(r'<(?:script|link)[^>]+(?:src|href)="(?:https?:)?//', built)
     for spec in reference.specs():
         for row in reference.operations(spec.name):
             assert f"<code>{row.operation_id}</code>" in built, f"{spec} {row.operation_id} is on no page"
