@@ -92,23 +92,36 @@ def served():
         yield base
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if _runnable(p)], ids=_name)
-def test_examples_run_as_written(page, served, tmp_path):
-    assert requests.post(f"{served}/_sandbox/reset", timeout=10).status_code == 200     # each page from a fresh world
-    login = requests.post(f"{served}/authentication/v1/authentication/login", timeout=10,
+def run_page(page, base, folder):
+    """The page's examples against the sandbox at `base`, from its default world as new."""
+    assert requests.post(f"{base}/_sandbox/reset", timeout=10).status_code == 200
+    login = requests.post(f"{base}/authentication/v1/authentication/login", timeout=10,
                           json={**{k: PARTNER[k] for k in ("clientId", "clientSecret")},
                                 "userAccessType": "TOAST_MACHINE_CLIENT"})
     # `python`, `pytest` and `pos-sandbox` are this virtualenv's, as for a reader who installed the package.
-    environment = {**os.environ, "BASE": served, "TOKEN": login.json()["token"]["accessToken"],
+    environment = {**os.environ, "BASE": base, "TOKEN": login.json()["token"]["accessToken"],
                    "PYTHON": sys.executable, "PATH": os.pathsep.join([os.path.dirname(sys.executable),
                                                                       os.environ.get("PATH", "")])}
-    result = subprocess.run(["bash", "-c", script(page, served)], cwd=tmp_path, env=environment, capture_output=True,
-                            text=True, timeout=300)
+    return subprocess.run(["bash", "-c", script(page, base)], cwd=folder, env=environment, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if _runnable(p)], ids=_name)
+def test_examples_run_as_written(page, served, tmp_path):
+    result = run_page(page, served, tmp_path)
     assert result.returncode == 0, (
         f"{_name(page)}: an example failed (one that cannot run here, e.g. Docker or a benchmark, gets "
         f"`<!-- docs-test: skip (why) -->` on the line before its fence):\n{result.stdout[-3000:]}\n"
         f"{result.stderr[-3000:]}")
     assert "Traceback" not in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+def test_the_readme_taste_lists_orders_then_meets_the_outage(served, tmp_path):
+    result = run_page(ROOT / "README.md", served, tmp_path)
+    assert result.returncode == 0, result.stderr
+    orders, *_, outage, status = result.stdout.splitlines()
+    assert orders.startswith('[{"guid":') and '"businessDate":' in orders
+    assert status == "HTTP 503" and '"status":503' in outage.replace(" ", "")
 
 
 def test_the_site_builds_strictly_with_the_generated_references(tmp_path):
