@@ -1,4 +1,4 @@
-"""`GET /_sandbox/docs`: the API reference of every spec, as one self-contained HTML page (no CDN, works offline)."""
+"""`GET /_sandbox/docs`: every spec's operations and every setting, as one self-contained page (no CDN, offline)."""
 
 import functools
 from html import escape
@@ -38,6 +38,16 @@ def _spec_section(spec, query):
             + "".join(_operation(row) for row in rows) + "</table>")
 
 
+def _settings_section():
+    rows = "".join(f"<tr><td><code>{name}</code></td><td><code>{env}</code></td><td>"
+                   f"{', '.join(f'<code>{escape(flag)}</code>' for flag in flags)}</td>"
+                   f"<td><code>{escape(repr(default) if default not in (None, ()) else 'none')}</code></td>"
+                   f"<td>{escape(doc)}</td></tr>" for name, env, flags, default, doc in reference.settings())
+    return ('<h2 id="settings">Settings</h2><p>From the YAML file (<code>--config</code>), the environment or '
+            "<code>pos-sandbox serve</code>'s flags, in increasing precedence.</p><table><tr><th>setting</th>"
+            f"<th>environment</th><th>flag</th><th>default</th><th>meaning</th></tr>{rows}</table>")
+
+
 @functools.lru_cache(maxsize=8)
 def render(token=None):
     """The page; with the admin token given as `?token=`, its links to the documents carry it too."""
@@ -52,7 +62,8 @@ def render(token=None):
              f'document this sandbox routes from, and whether it answers it. The <a href="/_sandbox/console{query}">'
              "console</a> drives the control API; the full guide is the project's docs site (<code>mkdocs serve"
              "</code> in a checkout).</p>")
-    return f"{head}<body>{intro}<nav>{nav}</nav>{body}</body></html>"
+    nav += '<a href="#settings">Settings</a>'
+    return f"{head}<body>{intro}<nav>{nav}</nav>{body}{_settings_section()}</body></html>"
 
 
 def docs_page(ctx):

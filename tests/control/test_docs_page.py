@@ -1,8 +1,11 @@
 """`GET /_sandbox/docs`: every spec's operations with served or not, offline, behind the admin token like the rest."""
 
 import re
+from dataclasses import fields
 
 import pytest
+
+from sandbox.config import Config
 
 
 def test_the_page_lists_every_operation_of_every_spec_as_coverage_says(client):
@@ -18,6 +21,13 @@ def test_the_page_lists_every_operation_of_every_spec_as_coverage_says(client):
     assert html.count("<tr id=") == coverage["total"]
     for spec in client.get("/_sandbox/specs").json:
         assert f'href="{spec["url"]}"' in html and client.get(spec["url"]).status_code == 200
+
+
+def test_the_page_lists_every_setting_with_its_variable(client):
+    html = client.get("/_sandbox/docs").get_data(as_text=True)
+    for item in fields(Config):
+        assert f"<tr><td><code>{item.name}</code></td><td><code>SANDBOX_{item.name.upper()}</code></td>" in html
+    assert "<code>--admin-token ADMIN_TOKEN</code>" in html and "<code>1048576</code>" in html
 
 
 def test_the_page_loads_nothing_from_elsewhere(client):
