@@ -1,4 +1,4 @@
-"""Take the README's console screenshots (docs/console-*.png) from a live sandbox with a little traffic.
+"""Take the console screenshots of docs/qa/console.md (docs/console-*.png) from a live sandbox with a little traffic.
 
 Run from the repository root: `python docs/screenshots.py` (needs Debian's chromium and playwright)."""
 

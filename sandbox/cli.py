@@ -55,7 +55,7 @@ def _add_world_options(parser):
     parser.add_argument("--start-time", dest="start_time", help="pin the clock's start, ISO-8601 (default: now)")
     parser.add_argument("--history-days", dest="history_days", type=int,
                         help="days of seeded order history (default: the fixture's, 30)")
-    parser.add_argument("--config", help="YAML config file (settings by name, as in the README)")
+    parser.add_argument("--config", help="YAML config file (settings by name: see the docs' Configuration page)")
 
 
 def _add_url(parser):

@@ -17,34 +17,48 @@ LIST_SETTINGS = ("scenarios", "allowed_hosts", "webhook_hosts", "shard_urls")
 
 @dataclass(frozen=True)
 class Config:
-    host: str = "127.0.0.1"
-    port: int = 8080
-    threads: int = 64
-    seed: int = 1
-    fixtures: str = "default.yaml"
+    host: str = field(default="127.0.0.1", metadata={"doc": "Address `serve` binds."})
+    port: int = field(default=8080, metadata={"doc": "Port `serve` listens on."})
+    threads: int = field(default=64, metadata={
+        "doc": "Most requests served at once (one gunicorn worker, a thread each, started as needed): a hang or "
+               "a slow body holds one, never the rest."})
+    seed: int = field(default=1, metadata={"doc": "Seed of the world."})
+    fixtures: str = field(default="default.yaml", metadata={
+        "doc": "World fixture: a path, or the name of a shipped file."})
+    history_days: int = field(default=None, metadata={
+        "doc": "Days of seeded order history (default: the fixture's, 30; 0 for the fastest start)."})
+    start_time: str = field(default=None, metadata={
+        "doc": "Pin the clock's start (ISO-8601; default: now); the seeded history ends there."})
+    frozen: bool = field(default=False, metadata={
+        "doc": "Start with the clock frozen (it moves only through the control API)."})
+    strict: bool = field(default=False, metadata={
+        "doc": "Check every response against the spec; a mismatch becomes a 500 (always on in tests)."})
+    max_body_bytes: int = field(default=1024 * 1024, metadata={"doc": "Request body limit (413 above)."})
+    max_import_bytes: int = field(default=256 * 1024 * 1024, metadata={
+        "doc": "Body limit of `POST /_sandbox/import` (a world export)."})
+    body_timeout: float = field(default=10.0, metadata={
+        "doc": "Seconds a request body may take to arrive; slower is a 408 in the provider's shape."})
+    snapshot_limit: int = field(default=100, metadata={
+        "doc": "Snapshots a world keeps; one more is a 409 until one is deleted."})
+    world_file: str = field(default=None, metadata={
+        "doc": "Start the default world from a file saved with `pos-sandbox snapshot save`."})
+    token_lifetime: int = field(default=86400, metadata={"doc": "Seconds a Toast token lives."})
+    connection_delay: int = field(default=0, metadata={
+        "doc": "Seconds a new partner connection is refused outside the partners API."})
+    toast_duplicate_external_id: str = field(default="reject", metadata={
+        "doc": "A reused order/check/selection `externalId`: `reject` (409), `existing` (the order that holds it "
+               "comes back), `allow` (a duplicate is made)."})
     fixtures_dir: str = field(default=None, metadata={
         "doc": "A folder whose YAML files worlds created through the control API may name as fixtures (besides "
                "the shipped ones); nothing outside it is read."})
     max_fixture_bytes: int = field(default=MAX_FIXTURE_BYTES, metadata={
         "doc": "The largest fixture file read, in bytes; a larger one is refused."})
-    history_days: int = None
-    start_time: str = None
-    frozen: bool = False
-    strict: bool = False
-    max_body_bytes: int = 1024 * 1024
-    max_import_bytes: int = 256 * 1024 * 1024
-    body_timeout: float = 10.0
-    snapshot_limit: int = 100
     snapshot_bytes_per_world: int = field(default=64 * 1024 * 1024, metadata={
         "doc": "The bytes one world's snapshots may hold; a snapshot past it is a 409 (delete one first)."})
     snapshot_bytes_total: int = field(default=512 * 1024 * 1024, metadata={
         "doc": "The bytes the snapshots of every world may hold together; a snapshot past it is a 409."})
     max_worlds: int = field(default=200, metadata={
         "doc": "The most worlds one process holds; creating one more is a 409 (delete one first)."})
-    world_file: str = None
-    token_lifetime: int = 86400
-    connection_delay: int = 0
-    toast_duplicate_external_id: str = "reject"
     toast_labor_external_id_format: str = field(default="strict", metadata={
         "doc": "Labor externalId values must be authority:identifier (strict) or may be any text (any)"})
     toast_labor_window_days: int = field(default=31, metadata={
@@ -56,41 +70,61 @@ class Config:
         "doc": "orders for a restaurant whose availability is OFFLINE: `accept` (200, as the platform does) or "
                "`reject` (409 naming the restaurant)"})
     toast_guest_data_without_scope: str = field(default="omit", metadata={
-        "doc": "what a client without guest.pi:read sees of a check's guest: `omit` (no customer and no "
+        "doc": "What a client without guest.pi:read sees of a check's guest: `omit` (no customer and no "
                "curbsidePickupInfo, as the developer guide says) or `contact` (the customer without e-mail and "
-               "phone, as the spec's scope description reads)"})
+               "phone, as the spec's scope description reads)."})
     toast_api_order_approval: str = field(default="APPROVED", metadata={
-        "doc": "approvalStatus of an ASAP order posted through the API: `APPROVED` (the restaurant takes it at "
-               "once) or `NEEDS_APPROVAL` (as the spec's POST /orders example response shows)"})
+        "doc": "The approvalStatus of an ASAP order posted through the API: `APPROVED` (the restaurant takes it at "
+               "once) or `NEEDS_APPROVAL` (as the spec's POST /orders example response shows)."})
     toast_non_card_check_status: str = field(default="closed", metadata={
-        "doc": "paymentStatus of a check paid in full without a card: `closed` at once (the spec: PAID means a "
-               "card tip is still to be adjusted) or `paid` until the business day closes out"})
-    scenarios: tuple = field(default_factory=tuple)
-    journal_size: int = 10000
-    rate_limits: bool = True
-    toast_global_per_second: int = 20
-    toast_global_per_15_minutes: int = 10000
-    toast_api_per_second: int = 20
-    toast_api_per_15_minutes: int = 10000
-    toast_menus_per_second: int = 1
-    toast_bulk_per_second: int = 5
-    toast_login_per_second: int = 20
-    toster_per_minute: int = 1000
-    webhook_log_size: int = 10000
-    config_page_size: int = 100
+        "doc": "The paymentStatus of a check paid in full without a card: `closed` at once (the spec: PAID means a "
+               "card tip is still to be adjusted) or `paid` until the business day closes out."})
+    scenarios: tuple = field(default_factory=tuple, metadata={
+        "doc": "Scenario presets switched on at start (`--scenario NAME`, repeatable)."})
+    journal_size: int = field(default=10000, metadata={"doc": "Requests kept in each world's journal."})
+    rate_limits: bool = field(default=True, metadata={
+        "doc": "Enforce the platforms' rate limits (off in the pytest fixture, whose clock is frozen)."})
+    toast_global_per_second: int = field(default=20, metadata={"doc": "Toast GLOBAL tier: requests per second."})
+    toast_global_per_15_minutes: int = field(default=10000, metadata={
+        "doc": "Toast GLOBAL tier: requests per 15 minutes."})
+    toast_api_per_second: int = field(default=20, metadata={"doc": "Toast API tier: requests per second."})
+    toast_api_per_15_minutes: int = field(default=10000, metadata={"doc": "Toast API tier: requests per 15 minutes."})
+    toast_menus_per_second: int = field(default=1, metadata={
+        "doc": "Toast endpoint limit of `GET /menus/v2/menus`, per second."})
+    toast_bulk_per_second: int = field(default=5, metadata={
+        "doc": "Toast endpoint limit of `GET /orders/v2/ordersBulk`, per second and location."})
+    toast_login_per_second: int = field(default=20, metadata={"doc": "Toast endpoint limit of the login, per second."})
+    toster_per_minute: int = field(default=1000, metadata={"doc": "Toster requests per minute per API key."})
+    webhook_log_size: int = field(default=10000, metadata={
+        "doc": "Delivered and unsent webhook log entries kept (pending and failed ones are never dropped)."})
+    config_page_size: int = field(default=100, metadata={"doc": "Objects per page of the configuration API."})
+    toster_retry_base: int = field(default=60, metadata={
+        "doc": "Toster webhook back-off base in seconds: retries after base, 2 x base, 4 x base ..."})
+    toster_retry_attempts: int = field(default=5, metadata={
+        "doc": "Toster webhook delivery attempts before a delivery fails."})
+    log_level: str = field(default="info", metadata={
+        "doc": "Level of the sandbox's own log messages (`debug`, `info`, `warning`, `error`)."})
+    admin_token: str = field(default=None, metadata={
+        "doc": "At least 8 characters; when set, every `/_sandbox` call, the console and the docs need it."})
+    allowed_hosts: tuple = field(default_factory=tuple, metadata={
+        "doc": "Host names clients may use besides `localhost` and IP addresses."})
+    webhook_hosts: tuple = field(default_factory=tuple, metadata={
+        "doc": "Hosts (names, addresses or networks such as `10.0.0.0/8`) webhooks may go to besides loopback."})
+    webhook_any_host: bool = field(default=False, metadata={"doc": "Let webhooks go to any host."})
+    quiet: bool = field(default=False, metadata={"doc": "Print only the address at start, not the credentials."})
+    log_format: str = field(default="text", metadata={"doc": "Access log lines: `text` or `json`."})
+    tls: bool = field(default=False, metadata={"doc": "Serve HTTPS with a local CA and certificate made at start."})
+    tls_cert: str = field(default=None, metadata={
+        "doc": "Serve HTTPS with your own certificate (PEM; needs `tls_key`)."})
+    tls_key: str = field(default=None, metadata={"doc": "The private key of `tls_cert` (PEM)."})
+    tls_dir: str = field(default=None, metadata={
+        "doc": "Serve HTTPS and keep `ca.pem`, `cert.pem` and `key.pem` in this folder."})
     toast_card_tips: str = field(default="cash", metadata={
         "doc": "how servers get their card tips: cash (a TIP_OUT cash entry each at the end of the day) or payroll "
                "(no tip-out: the drawer keeps that cash and the deposit grows by it)"})
     toast_kitchen_export: bool = field(default=True, metadata={
         "doc": "restaurants have the kitchen reporting subscription; false makes the item fulfillment export answer "
                "204 with no body, as for a restaurant without it"})
-    toster_retry_base: int = 60
-    toster_retry_attempts: int = 5
-    log_level: str = "info"
-    admin_token: str = None
-    allowed_hosts: tuple = field(default_factory=tuple)
-    webhook_hosts: tuple = field(default_factory=tuple)
-    webhook_any_host: bool = False
     webhook_self: bool = field(default=False, metadata={
         "doc": "Let webhooks target the sandbox's own listening port (any address of this machine); off, such "
                "subscriptions are a 400 and such deliveries fail."})
@@ -100,12 +134,6 @@ class Config:
     webhook_answer_bytes: int = field(default=64 * 1024, metadata={
         "doc": "Bytes of a receiver's answer read per attempt; the rest is not read (the log keeps 2,048 "
                "characters)."})
-    quiet: bool = False
-    log_format: str = "text"
-    tls: bool = False
-    tls_cert: str = None
-    tls_key: str = None
-    tls_dir: str = None
     shards: int = field(default=1, metadata={"doc": "sandbox processes `serve` runs behind the system's HAProxy, "
                                                     "each world on one of them by its name (1: one process)"})
     shard_index: int = field(default=None, metadata={"doc": "this process's place among shard_urls (set by "

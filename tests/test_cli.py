@@ -122,7 +122,7 @@ def test_home_page_points_to_the_console_the_control_api_and_the_docs(served):
     home = requests.get(f"{served.url}/", timeout=5).json()
     assert home["console"] == "/_sandbox/console" and home["control"] == "/_sandbox"
     assert requests.get(served.url + home["console"], timeout=5).headers["Content-Type"].startswith("text/html")
-    specs = requests.get(served.url + home["docs"], timeout=5).json()
+    specs = requests.get(served.url + home["specs"], timeout=5).json()
     orders = next(s for s in specs if s["name"] == "toast-orders-v2.yaml")
     assert orders["basePath"] == "/orders/v2"
     assert requests.get(served.url + orders["url"], timeout=5).text.startswith("openapi: 3.1.0")

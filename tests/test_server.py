@@ -67,10 +67,11 @@ def test_bad_settings_stop_the_start_with_a_clear_message():
     assert result.returncode == 2 and "start_time" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_readme_walk_through_runs_as_written(served):
+def test_the_getting_started_walk_through_answers_what_it_says(served):
+    """docs/getting-started.md's walk-through (tests/test_docs.py runs every example; this checks its answers)."""
     base, _ = served
-    readme = open(os.path.join(os.path.dirname(__file__), "..", "README.md"), encoding="utf-8").read()
-    block = readme.split("## A walk-through with curl", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    page = open(os.path.join(os.path.dirname(__file__), "..", "docs", "getting-started.md"), encoding="utf-8").read()
+    block = page.split("## A walk-through with curl", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
     script = "set -euo pipefail\n" + block.replace("BASE=http://localhost:8080", f"BASE={base}")
     result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -35,7 +35,8 @@ def home(ctx):
     control = ctx.request.script_root + CONTROL         # under a world's base URL, that world's control API
     return {"name": "pos-sandbox", "version": package_version(), "console": f"{control}/console",
             "control": control, "controlSpec": f"{control}/specs/sandbox-control-v1.yaml",
-            "docs": f"{control}/specs", "metrics": f"{control}/metrics", "health": f"{control}/health"}
+            "docs": f"{control}/docs", "specs": f"{control}/specs", "metrics": f"{control}/metrics",
+            "health": f"{control}/health"}
 
 
 def _specs(ctx):

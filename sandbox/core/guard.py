@@ -13,6 +13,9 @@ from sandbox.core.errors import BadRequest, Forbidden, Unauthorized, error_class
 
 CONTROL_PREFIX = "/_sandbox"
 CONSOLE_PATH = "/_sandbox/console"
+# Pages a browser opens by URL (it cannot set headers on a link): these take the admin token as `?token=`.
+BROWSER_PAGES = (CONSOLE_PATH, "/_sandbox/docs")
+SPEC_DOCUMENTS = "/_sandbox/specs/"
 CONSOLE_ASSETS = "/_sandbox/console/assets/"       # the page's script and style: no secrets, and no way to send a token
 # Liveness for probes that cannot send a token (HAProxy, orchestrators, CI service containers); it reveals nothing.
 HEALTH_PATH = "/_sandbox/health"
@@ -92,8 +95,9 @@ class Guard:
         if presented is None:
             scheme, _, value = (request.headers.get("Authorization") or "").partition(" ")
             presented = value.strip() if scheme.lower() == "bearer" else None
-        if presented is None and request.path.rstrip("/") == CONSOLE_PATH:
-            presented = request.args.get("token")       # the console page only: a browser cannot set headers
+        if presented is None and request.method == "GET" and (
+                request.path.rstrip("/") in BROWSER_PAGES or request.path.startswith(SPEC_DOCUMENTS)):
+            presented = request.args.get("token")       # pages opened from a link: a browser cannot set headers
         return presented is not None and hmac.compare_digest(presented.encode(), self.token.encode())
 
     def _cross_site(self):

@@ -337,6 +337,12 @@ def test_with_an_admin_token_the_console_opens_with_it_and_keeps_it(browser, liv
     tab.reload()
     tab.wait_for_selector("#rule-rows tr[data-rule]")
     assert requests.get(f"{live.url}/_sandbox/console", timeout=5).status_code == 401
+    tab.click("#docs-link")                 # the API reference opens with the same token, and so do its documents
+    tab.wait_for_selector("h1:has-text('API reference')")
+    assert tab.url.endswith("/_sandbox/docs?token=console-token-1")
+    with tab.expect_response(lambda r: "/_sandbox/specs/toster-v1.yaml" in r.url) as answer:
+        tab.evaluate("location.href = document.querySelector('a[href^=\"/_sandbox/specs/toster\"]').href")
+    assert answer.value.status == 200
 
 
 def test_console_under_a_world_base_url_works_in_that_world(browser, live):

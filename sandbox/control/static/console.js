@@ -24,6 +24,7 @@ const $ = (id) => document.getElementById(id);
 // With an admin token set, the page is opened as /_sandbox/console?token=... (a reload keeps it) and sends the token
 // with every call; the page sends no Referer, so the address stays here.
 const TOKEN = new URLSearchParams(location.search).get("token");
+if (TOKEN) { document.getElementById("docs-link").search = "?" + new URLSearchParams({token: TOKEN}); }
 
 async function api(path, {method = "GET", body} = {}) {
   const headers = {"X-Sandbox-World": state.world, ...(TOKEN ? {"X-Sandbox-Token": TOKEN} : {})};
