@@ -59,6 +59,16 @@ class Config:
     tls_cert: str = None
     tls_key: str = None
     tls_dir: str = None
+    toast_analytics_limits: bool = field(default=True, metadata={
+        "doc": "enforce the analytics API's own per-endpoint limits (10 report requests per hour for long ranges ...)"})
+    analytics_ready_seconds: float = field(default=2.0, metadata={
+        "doc": "seconds (sandbox clock) an analytics report answers 202 IN_PROGRESS before it is ready"})
+    analytics_settlement_days: int = field(default=1, metadata={
+        "doc": "days from a card payment's business date to its payout's settled date"})
+    analytics_card_fee_percent: float = field(default=2.49, metadata={
+        "doc": "card processing fee, percent of each card payment, in payout reports"})
+    analytics_card_fee_fixed: float = field(default=0.15, metadata={
+        "doc": "card processing fee, fixed amount per card payment, in payout reports"})
 
     @property
     def start_instant(self):
@@ -114,6 +124,11 @@ class ConfigSchema(Schema):
     tls_cert = mf.String(allow_none=True)
     tls_key = mf.String(allow_none=True)
     tls_dir = mf.String(allow_none=True)
+    toast_analytics_limits = mf.Boolean()
+    analytics_ready_seconds = mf.Float(validate=validate.Range(min=0, max=86400))
+    analytics_settlement_days = mf.Integer(validate=validate.Range(min=0, max=30))
+    analytics_card_fee_percent = mf.Float(validate=validate.Range(min=0, max=20))
+    analytics_card_fee_fixed = mf.Float(validate=validate.Range(min=0, max=10))
 
     @post_load
     def _build(self, data, **_):

@@ -4,6 +4,7 @@ from flask import request
 
 from sandbox.core.provider import Provider
 from sandbox.toast import access, errors, ratelimits
+from sandbox.toast.analytics import handlers as analytics
 from sandbox.toast.auth import handlers as auth
 from sandbox.toast.config import handlers as config
 from sandbox.toast.menus import handlers as menus
@@ -24,6 +25,7 @@ class ToastProvider(Provider):
         ("toast-orders-v2.yaml", orders.OPERATIONS),
         ("toast-menus-v2.yaml", menus.OPERATIONS),
         ("toast-config-v2.yaml", config.OPERATIONS),
+        ("toast-analytics-v1.yaml", analytics.OPERATIONS),
     )
 
     def authenticate(self, ctx):
