@@ -5,6 +5,7 @@ Sources: the guide's "Understanding the analytics API process" (a reportRequestG
 created; an expired or unknown one is 404), "Calculating net sales using the orders API" (what net sales include),
 and toast-analytics-openapi.yaml (time ranges of 1, 7, 31 and 366 days, 202 while gathering, the row fields)."""
 
+import threading
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -351,3 +352,52 @@ def test_presets_make_reports_fail_or_stay_in_progress(client, era, preset, stat
     assert client.post(ERA + "/metrics/day", headers=era, json=_body(day, day)).status_code == 200   # asking works
     client.delete("/_sandbox/scenarios")
     assert client.get(f"{ERA}/metrics/{guid}", headers=era).status_code == 200
+
+
+@pytest.mark.pos_sandbox(history_days=30)
+def test_a_report_lets_the_worlds_other_requests_in_while_it_gathers(app, client, era, world, monkeypatch):
+    """A report folds its orders under the world's lock but lets go every CHUNK orders: another thread takes the
+    lock while the report is still gathering, and the report still comes out whole."""
+    from sandbox.toast.analytics import sales
+    monkeypatch.setattr(sales, "CHUNK", 1)
+    folding, real_add = threading.Event(), sales.Totals.add
+
+    def add(self, order, now):
+        folding.set()
+        real_add(self, order, now)
+    monkeypatch.setattr(sales.Totals, "add", add)
+    today = _today(client)
+    body = _body(today - timedelta(days=30), today - timedelta(days=1))
+    answers = []
+    gatherer = threading.Thread(target=lambda: answers.append(app.test_client().post(ERA + "/metrics/month",
+                                                                                    headers=era, json=body)))
+    gatherer.start()
+    assert folding.wait(10)
+    assert world.lock.acquire(timeout=10)            # the report paused between two orders
+    try:
+        assert gatherer.is_alive()                   # ... and waits for the lock to go on
+    finally:
+        world.lock.release()
+    gatherer.join(30)
+    assert answers[0].status_code == 200
+    client.post("/_sandbox/clock", json={"advance": 2})
+    rows = client.get(f"{ERA}/metrics/{answers[0].json}", headers=era).json
+    assert sum(r["ordersCount"] + r["voidOrdersCount"] for r in rows) == sum(
+        len(world.state["toast"].orders.on_business_date(r, _int(today - timedelta(days=n))))
+        for r in (HARBOR_DOWNTOWN, HARBOR_SEAPORT) for n in range(1, 31))
+
+
+@pytest.mark.pos_sandbox(history_days=2)
+def test_reports_travel_with_exports_and_go_with_a_reset(client, era):
+    day = _today(client) - timedelta(days=1)
+    guid = client.post(ERA + "/menu/day", headers=era, json=_body(day, day, groupBy=["MENU_GROUP"])).json
+    client.post("/_sandbox/clock", json={"advance": 2})
+    rows = client.get(f"{ERA}/menu/{guid}", headers=era).json
+    assert rows
+    export = client.get("/_sandbox/export")
+    client.post("/_sandbox/reset")
+    era = {"Authorization": f"Bearer {login(client, GROUP)}"}
+    assert_toast_error(client.get(f"{ERA}/menu/{guid}", headers=era), 404)
+    assert client.post("/_sandbox/import", data=export.data, content_type="application/json").status_code == 200
+    era = {"Authorization": f"Bearer {login(client, GROUP)}"}
+    assert client.get(f"{ERA}/menu/{guid}", headers=era).json == rows

@@ -1,7 +1,14 @@
-"""Handlers of the Toast Analytics API: report requests computed from the world when asked, read once ready."""
+"""Handlers of the Toast Analytics API: report requests computed from the world when asked, read once ready.
+
+A report request folds every order of its range under the world's lock, so each order counts whole or not at all,
+but lets go of the lock every few hundred orders (`sales.CHUNK`): a year of a large world never holds the world's
+other requests for longer than one chunk."""
+
+import functools
+import time
 
 from sandbox.core.errors import BadRequest, NotFound
-from sandbox.core.pipeline import Reply
+from sandbox.core.pipeline import Reply, unlocked
 from sandbox.toast.access import reachable_restaurants
 from sandbox.toast.analytics import menu, payouts, sales
 from sandbox.toast.analytics.requests import (UNKNOWN_REPORT, chosen_restaurants, days_between, file_report,
@@ -11,6 +18,25 @@ from sandbox.toast.errors import in_progress
 from sandbox.toast.state import toast_state
 
 HOURLY_NEEDS_DAY = "aggregateBy=HOUR is only for the day time range"
+
+
+def _pause(world):
+    """Let the world's other requests in between two chunks of a report (the handler holds the lock once)."""
+    def pause():
+        world.lock.release()
+        time.sleep(0)           # let go of the interpreter too, so a request waiting for the lock gets it
+        world.lock.acquire()
+    return pause
+
+
+def _gathered(post):
+    """A report request's handler, run under the world's lock that `_pause` lets go of between chunks."""
+    @unlocked
+    @functools.wraps(post)
+    def handler(ctx):
+        with ctx.world.lock:
+            return post(ctx)
+    return handler
 
 
 def _request(ctx, time_range, start="startBusinessDate", end="endBusinessDate"):
@@ -28,15 +54,18 @@ def _metrics(ctx, time_range):
         raise BadRequest(HOURLY_NEEDS_DAY, field="aggregateBy")
     state, restaurants, days, now = _request(ctx, time_range)
     group_by = list(dict.fromkeys(ctx.body.get("groupBy") or []))
-    rows = sales.metrics_rows(state, restaurants, days, now, hourly, group_by)
-    cumulative = sales.metrics_rows(state, restaurants, days, now, False, group_by, whole_range=True)
-    return file_report(ctx, "metrics", rows, cumulative=cumulative, timeRange=time_range)
+    pause = _pause(ctx.world)
+    rows = sales.metrics_rows(state, restaurants, days, now, pause, hourly, group_by)
+    cumulative = sales.metrics_rows(state, restaurants, days, now, pause, False, group_by, whole_range=True)
+    return file_report(ctx, state, "metrics", rows, cumulative=cumulative, timeRange=time_range)
 
 
+@_gathered
 def post_metrics_custom(ctx):
     return _metrics(ctx, None)
 
 
+@_gathered
 def post_metrics(ctx):
     return _metrics(ctx, ctx.params["timeRange"])
 
@@ -80,9 +109,11 @@ def _server_name(state):
     return lambda restaurant_guid, guid: names.get(guid)
 
 
+@_gathered
 def post_check(ctx):
     state, restaurants, days, now = _request(ctx, "day")
-    return file_report(ctx, "check", sales.check_rows(state, restaurants, days, now, _server_name(state)))
+    rows = sales.check_rows(state, restaurants, days, now, _pause(ctx.world), _server_name(state))
+    return file_report(ctx, state, "check", rows)
 
 
 def get_check(ctx):
@@ -91,13 +122,16 @@ def get_check(ctx):
 
 def _menu(ctx, time_range):
     state, restaurants, days, _ = _request(ctx, time_range)
-    return file_report(ctx, "menu", menu.menu_rows(state, restaurants, days, ctx.body.get("groupBy") or []))
+    rows = menu.menu_rows(state, restaurants, days, ctx.body.get("groupBy") or [], _pause(ctx.world))
+    return file_report(ctx, state, "menu", rows)
 
 
+@_gathered
 def post_menu_custom(ctx):
     return _menu(ctx, None)
 
 
+@_gathered
 def post_menu(ctx):
     return _menu(ctx, ctx.params["timeRange"])
 
@@ -113,27 +147,31 @@ def _cards(ctx, shift):
     terms = payouts.Terms(ctx.sandbox.config)
     paid = payouts.paid_days(days, terms.settlement_days if shift else 0)
     today = max((business_date(now, r) for r in restaurants), default=0)
-    return list(payouts.card_payments(state, restaurants, terms, paid)), today
+    return state, list(payouts.card_payments(state, restaurants, terms, paid, _pause(ctx.world))), today
 
 
+@_gathered
 def post_payout_settled(ctx):
-    cards, today = _cards(ctx, shift=True)
-    return file_report(ctx, "payout", payouts.settled_rows(cards, today))
+    state, cards, today = _cards(ctx, shift=True)
+    return file_report(ctx, state, "payout", payouts.settled_rows(cards, today))
 
 
+@_gathered
 def post_payout_payments(ctx):
-    cards, _ = _cards(ctx, shift=True)
-    return file_report(ctx, "payout-payments", payouts.payment_rows(cards))
+    state, cards, _ = _cards(ctx, shift=True)
+    return file_report(ctx, state, "payout-payments", payouts.payment_rows(cards))
 
 
+@_gathered
 def post_payout_sales_date(ctx):
-    cards, _ = _cards(ctx, shift=False)
-    return file_report(ctx, "payout-sales-date", payouts.sales_date_rows(cards))
+    state, cards, _ = _cards(ctx, shift=False)
+    return file_report(ctx, state, "payout-sales-date", payouts.sales_date_rows(cards))
 
 
+@_gathered
 def post_guest_payments(ctx):
-    cards, _ = _cards(ctx, shift=False)
-    return file_report(ctx, "guest-payments", payouts.guest_rows(cards))
+    state, cards, _ = _cards(ctx, shift=False)
+    return file_report(ctx, state, "guest-payments", payouts.guest_rows(cards))
 
 
 def get_payout_settled(ctx):

@@ -65,14 +65,14 @@ class _Sums:
                 "wasteCount": 0.0, "wasteAmount": 0.0}
 
 
-def menu_rows(state, restaurants, days, group_by):
+def menu_rows(state, restaurants, days, group_by, pause):
     """Rows per restaurant, business date and the menu entities of `group_by` (totals when it is empty)."""
     group_by = [g for g in DIMENSIONS if g in group_by]           # a stable order whatever the request's
     rows = []
     for restaurant in restaurants:
         catalog = state.catalogs[restaurant.guid]
         buckets = {}
-        for order in orders_in(state.orders, restaurant, days):
+        for order in orders_in(state.orders, restaurant, days, pause):
             for line in _lines(order, "MODIFIER" in group_by):
                 key = (order.business_date,) + tuple(DIMENSIONS[g][2](line, catalog) for g in group_by)
                 buckets.setdefault(key, _Sums()).add(line)

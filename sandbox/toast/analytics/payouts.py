@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sandbox.toast.analytics.requests import as_int
-from sandbox.toast.analytics.sales import check_figures
+from sandbox.toast.analytics import sales
 from sandbox.toast.dates import closeout, toast_date
 from sandbox.toast.orders.models import ZERO, money
 
@@ -32,7 +32,7 @@ class CardPayment:
         self.settled = as_int(_as_date(payment.paid_business_date) + timedelta(days=terms.settlement_days))
         self.fee = (payment.amount * terms.fee_percent / HUNDRED + terms.fee_fixed).quantize(CENT)
         self.withheld = ((payment.tip_amount or ZERO) * catalog.tip_withholding_percentage / HUNDRED).quantize(CENT)
-        _, _, gratuity, _, _ = check_figures(check)
+        _, _, gratuity, _, _ = sales.check_figures(check)
         paid = check.paid_total
         self.gratuity = (gratuity * payment.amount / paid).quantize(CENT) if paid else ZERO
 
@@ -59,14 +59,17 @@ def paid_days(days, offset):
     return [as_int(_as_date(day) - timedelta(days=offset)) for day in days]
 
 
-def card_payments(state, restaurants, terms, paid_days):
+def card_payments(state, restaurants, terms, paid_days, pause):
     """Every non-voided card payment of the restaurants paid on one of `paid_days` (yyyyMMdd integers)."""
-    wanted = set(paid_days)
     book = state.orders
+    count = 0
     for restaurant in restaurants:
         catalog = state.catalogs[restaurant.guid]
-        for day in sorted(wanted):
+        for day in sorted(set(paid_days)):
             for guid in book.payment_guids(restaurant.guid, "paid", day):
+                count += 1
+                if count % sales.CHUNK == 0:
+                    pause()
                 order = book.orders[book.payments[guid]]
                 for check in order.checks:
                     for payment in check.payments:

@@ -84,9 +84,9 @@ def refuse_future(restaurants, last, now, field):
         raise BadRequest(IN_FUTURE.format(field=field, value=as_int(last)), field=field)
 
 
-def file_report(ctx, kind, rows, **facts):
-    """Keep a computed report for its caller; returns its GUID. Ready after the configured gathering time."""
-    state = toast_state(ctx.world)
+def file_report(ctx, state, kind, rows, **facts):
+    """Keep a computed report for its caller in the world state it was gathered from (a report gathered across a
+    reset goes with the old world); returns its GUID. Ready after the configured gathering time."""
     now = ctx.world.clock.timestamp()
     guid = ctx.world.ids.guid()
     state.reports[guid] = {"kind": kind, "client": ctx.principal.client_id, "created": now,

@@ -32,11 +32,21 @@ def voided_amount(order):
     return sum((s.pre_discount_price for c in order.checks for s in c.selections), ZERO)
 
 
-def orders_in(book, restaurant, days):
-    """The restaurant's orders of the given business dates, in date and creation order."""
+CHUNK = 200     # orders folded between two pauses (see Gathering)
+
+
+def orders_in(book, restaurant, days, pause):
+    """The restaurant's orders of the given business dates, in date and creation order; `pause()` runs every CHUNK
+    orders, between two orders (never in the middle of one)."""
+    count = 0
     for day in days:
         for guid in book.on_business_date(restaurant.guid, day):
-            yield book.orders[guid]
+            order = book.orders.get(guid)
+            if order is not None:
+                yield order
+            count += 1
+            if count % CHUNK == 0:
+                pause()
 
 
 class Totals:
@@ -90,13 +100,13 @@ def _name(entities, guid):
     return entity.name if entity is not None else None
 
 
-def metrics_rows(state, restaurants, days, now, by_hour=False, group_by=(), whole_range=False):
+def metrics_rows(state, restaurants, days, now, pause, by_hour=False, group_by=(), whole_range=False):
     """Aggregated sales rows: per restaurant and business date (or the whole range), and per hour or grouping."""
     rows = []
     for restaurant in restaurants:
         catalog = state.catalogs[restaurant.guid]
         buckets = {}
-        for order in orders_in(state.orders, restaurant, days):
+        for order in orders_in(state.orders, restaurant, days, pause):
             key = (days[0] if whole_range else order.business_date,
                    local_time(order.opened, restaurant).hour if by_hour else None,
                    tuple(GROUPINGS[g][1](order, catalog) for g in group_by))
@@ -111,12 +121,12 @@ def metrics_rows(state, restaurants, days, now, by_hour=False, group_by=(), whol
     return rows
 
 
-def check_rows(state, restaurants, days, now, server_name):
+def check_rows(state, restaurants, days, now, pause, server_name):
     """One row per check of the given business dates; `server_name(restaurant_guid, guid)` names the server."""
     rows = []
     for restaurant in restaurants:
         catalog = state.catalogs[restaurant.guid]
-        for order in orders_in(state.orders, restaurant, days):
+        for order in orders_in(state.orders, restaurant, days, pause):
             for check in order.checks:
                 _, discount, gratuity, tips, refunds = check_figures(check)
                 rows.append({
