@@ -33,6 +33,16 @@ class Config:
     token_lifetime: int = 86400
     connection_delay: int = 0
     toast_duplicate_external_id: str = "reject"
+    toast_guest_data_without_scope: str = field(default="omit", metadata={
+        "doc": "what a client without guest.pi:read sees of a check's guest: `omit` (no customer and no "
+               "curbsidePickupInfo, as the developer guide says) or `contact` (the customer without e-mail and "
+               "phone, as the spec's scope description reads)"})
+    toast_api_order_approval: str = field(default="APPROVED", metadata={
+        "doc": "approvalStatus of an ASAP order posted through the API: `APPROVED` (the restaurant takes it at "
+               "once) or `NEEDS_APPROVAL` (as the spec's POST /orders example response shows)"})
+    toast_non_card_check_status: str = field(default="closed", metadata={
+        "doc": "paymentStatus of a check paid in full without a card: `closed` at once (the spec: PAID means a "
+               "card tip is still to be adjusted) or `paid` until the business day closes out"})
     scenarios: tuple = field(default_factory=tuple)
     journal_size: int = 10000
     rate_limits: bool = True
@@ -98,6 +108,9 @@ class ConfigSchema(Schema):
     token_lifetime = mf.Integer(validate=validate.Range(min=61))
     connection_delay = mf.Integer(validate=validate.Range(min=0))
     toast_duplicate_external_id = mf.String(validate=validate.OneOf(["reject", "existing", "allow"]))
+    toast_guest_data_without_scope = mf.String(validate=validate.OneOf(["omit", "contact"]))
+    toast_non_card_check_status = mf.String(validate=validate.OneOf(["closed", "paid"]))
+    toast_api_order_approval = mf.String(validate=validate.OneOf(["APPROVED", "NEEDS_APPROVAL"]))
     scenarios = mf.List(mf.String())
     journal_size = mf.Integer(validate=validate.Range(min=1))
     rate_limits = mf.Boolean()

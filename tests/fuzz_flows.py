@@ -110,10 +110,14 @@ class Flows:
         paid = sum(Decimal(str(p["amount"])) for p in check["payments"])
         due = max(Decimal(str(check["totalAmount"])) - paid, Decimal("0.01"))
         amount = due if self.random.random() < 0.8 else (due / 2).quantize(Decimal("0.01"))
-        kind = self.random.choice(["OTHER", "OTHER", "CASH", "CREDIT"])
+        # Mostly what a client may post (OTHER naming its payment type, CREDIT), sometimes what it may not.
+        kind = self.random.choice(["OTHER", "OTHER", "CREDIT", "CASH"])
         tip = self.random.choice([0, 0, 1.5, 3])
-        self._change(restaurant, "ordersChecksPaymentsPost", order, "payments",
-                     [{"type": kind, "amount": float(amount), "tipAmount": tip}])
+        payment = {"type": kind, "amount": float(amount), "tipAmount": tip}
+        if kind == "OTHER":
+            payment["otherPayment"] = {"guid": self.random.choice(
+                list(self.fuzzer.catalogs[restaurant].named["alternatePaymentTypes"]))}
+        self._change(restaurant, "ordersChecksPaymentsPost", order, "payments", [payment])
 
     def _after_payment(self, restaurant, order):
         payments = order["checks"][0]["payments"]

@@ -15,6 +15,7 @@ FIXTURES = load_fixtures("default.yaml")
 CLIENTS = {c["name"]: c for c in FIXTURES["toast"]["clients"]}
 PARTNER = CLIENTS["Sandbox Partner (all scopes)"]
 READ_ONLY = CLIENTS["Sandbox Partner (orders read-only)"]
+NO_GUEST_DATA = CLIENTS["Sandbox Partner (no guest data)"]
 GROUP = CLIENTS["Harbor Hospitality (restaurant group)"]
 RESTAURANTS = [r["guid"] for r in FIXTURES["toast"]["restaurants"]]
 HARBOR_DOWNTOWN, HARBOR_SEAPORT, MESA = RESTAURANTS
@@ -98,6 +99,16 @@ class Menu:
     def modifier(self, name, quantity=1):
         option = self.option(name)
         return {"item": {"guid": option.guid}, "optionGroup": {"guid": option.group_guid}, "quantity": quantity}
+
+    def payment(self, amount, tip=0, kind="OTHER", option=None):
+        """A payment body; OTHER ones name an alternate payment type (the first, or `option` by name), as the spec's
+        Payment.otherPayment requires."""
+        body = {"type": kind, "amount": amount, "tipAmount": tip}
+        if kind == "OTHER":
+            types = self.catalog.named["alternatePaymentTypes"]
+            guid = next(g for g, t in types.items() if option is None or t.name == option)
+            body["otherPayment"] = {"guid": guid}
+        return body
 
     def order(self, *selections, dining="Dine In", **check_extra):
         return {"entityType": "Order", "diningOption": {"guid": self.dining(dining).guid},

@@ -31,7 +31,7 @@ def test_start_time_moves_the_history():
 def test_default_world_shape():
     world = json.loads(_world(1))["state"]["toast"]
     assert len(world["restaurants"]) == 3 and len(world["groups"]) == 2
-    assert len(world["clients"]) == 3
+    assert len(world["clients"]) == 4
     assert all(len(staff) == 6 for staff in world["employees"].values())
     assert all(len(guests) == 60 for guests in world["guests"].values())
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+from urllib.parse import parse_qsl
 
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
@@ -11,6 +12,7 @@ from sandbox.core.openapi import field_path
 MAX_DEPTH = 64
 TOO_LARGE = "Request body is larger than {limit} bytes"
 NOT_JSON = "The request body is not valid JSON: {reason}"
+NOT_FORM = "The request body is not a valid form: {reason}"
 TOO_DEEP = "The request body nests arrays and objects deeper than {depth} levels"
 LONE_SURROGATE = "{field}: contains a lone UTF-16 surrogate escape, which is not a Unicode character"
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -45,6 +47,15 @@ def _more_input(stream):
         return bool(stream and stream.read(1))
     except (OSError, ValueError):
         return False
+
+
+def parse_form(raw):
+    """Parse an `application/x-www-form-urlencoded` body into a dict (the last of repeated names wins); 400 for
+    bytes that are not UTF-8."""
+    try:
+        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadRequest(NOT_FORM.format(reason=exc)) from exc
 
 
 def parse_json(raw):

@@ -9,10 +9,12 @@ from collections import deque
 BODY_KEPT = 4096        # bytes of each body the journal keeps
 # Entry ids increase across every world of the process, so entries of several worlds merge in order.
 _ENTRY_IDS = itertools.count(1)
-_SECRET_NAMES = "clientSecret|accessToken|secret|refreshToken|idToken|key"
+_SECRET_NAMES = "clientSecret|accessToken|secret|refreshToken|idToken|key|client_secret|access_token"
 # A secret field with its value; and one whose value runs to the end of what is kept.
 _SECRET = re.compile(r'("(?:' + _SECRET_NAMES + r')"\s*:\s*")([^"]*)"')
 _SECRET_CUT = re.compile(r'("(?:' + _SECRET_NAMES + r')"\s*:\s*")[^"]*\Z')
+# The same in a form body (the legacy login's `client_secret=...`).
+_FORM_SECRET = re.compile(r'((?:^|&)client_secret=)([^&]*)')
 _SECRET_HEADERS = {"authorization", "x-toster-signature", "toast-signature", "x-sandbox-token"}
 # Masking happens when an entry is first read; this lock makes that happen once.
 _MASKING = threading.Lock()
@@ -49,8 +51,9 @@ def mask_body(raw):
         raw = raw.encode()
     text = (raw or b"")[:BODY_KEPT].decode("utf-8", errors="replace")
     # Every secret name ends in one of these; most bodies have none.
-    if 'ecret"' not in text and 'Token"' not in text and '"key"' not in text:
+    if 'ecret"' not in text and 'oken"' not in text and '"key"' not in text and "secret=" not in text:
         return text
+    text = _FORM_SECRET.sub(lambda found: f"{found[1]}{mask(found[2])}", text)
     text = _SECRET.sub(lambda found: f'{found[1]}{mask(found[2])}"', text)
     return _SECRET_CUT.sub(lambda found: f"{found[1]}****", text)
 

@@ -13,6 +13,7 @@ from sandbox.core.coercion import coerce_scalars
 from sandbox.core.errors import BadRequest
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+FORM = "application/x-www-form-urlencoded"
 # Headers OpenAPI says are never described as parameters.
 _RESERVED_HEADERS = {"accept", "content-type", "authorization"}
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|z|[+-]\d{2}:?\d{2})$")
@@ -243,7 +244,8 @@ class Operation:
             raise SpecError(f"{spec.name}: {self.method} {path} has no operationId")
         # A path item may name its own server (OpenAPI allows it): the control API's `/` lives outside /_sandbox.
         servers = path_item.get("servers")
-        self.full_path = (servers[0]["url"].rstrip("/") if servers else spec.base_path) + path
+        self.server_base = servers[0]["url"].rstrip("/") if servers else None
+        self.full_path = (spec.base_path if self.server_base is None else self.server_base) + path
         components = spec.components
         merged = {(p["name"], p["in"]): p for p in map(lambda p: _resolve(p, components),
                                                         path_item.get("parameters", []))}
@@ -265,7 +267,10 @@ class Operation:
         body = _resolve(raw.get("requestBody"), components) if raw.get("requestBody") else None
         self.has_body = body is not None
         self.body_required = bool(body and body.get("required"))
-        body_schema = (body or {}).get("content", {}).get("application/json", {}).get("schema")
+        content = (body or {}).get("content", {})
+        # A form body (the legacy login's) is taken only where the operation declares no JSON body.
+        self.form_body = FORM in content and "application/json" not in content
+        body_schema = content.get(FORM if self.form_body else "application/json", {}).get("schema")
         self._body_validator = (compile_schema(_request_view(body_schema, components), spec.request_components)
                                 if body_schema is not None else None)
         self._response_validators = {}
@@ -368,6 +373,9 @@ class Spec:
                         self.operations.append(Operation(self, path, method, path_item[method], path_item))
                     except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
                         raise SpecError(f"{name}: {method.upper()} {path}: {exc}") from exc
+        # Where the document serves: its base path and the base paths its path items name (errors on unknown
+        # methods under them take this provider's shape).
+        self.base_paths = [self.base_path] + sorted({op.server_base for op in self.operations if op.server_base})
         ids = [op.operation_id for op in self.operations]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:

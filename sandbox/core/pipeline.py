@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from flask import Response, request
 from werkzeug.exceptions import ClientDisconnected
 
-from sandbox.core.body import parse_json, read_raw
+from sandbox.core.body import parse_form, parse_json, read_raw
 from sandbox.core.encoding import dumps
 from sandbox.core.errors import (ApiError, BadRequest, InternalError, NotImplementedOperation, RequestTimeout,
                                  UnsupportedMediaType)
 from sandbox.core.journal import environ_headers
+from sandbox.core.openapi import FORM
 from sandbox.core.store import DEFAULT_WORLD
 
 log = logging.getLogger("sandbox.pipeline")
@@ -200,8 +201,12 @@ def _parse_body(req, operation, raw):
         return _NO_BODY
     if not raw:
         if operation.body_required:
-            raise BadRequest("A JSON request body is required")
+            raise BadRequest(f"A {'form' if operation.form_body else 'JSON'} request body is required")
         return _NO_BODY
+    if operation.form_body:
+        if req.mimetype != FORM:
+            raise UnsupportedMediaType(f"Content-Type must be {FORM}, not {req.mimetype or 'missing'}")
+        return parse_form(raw)
     if req.mimetype != "application/json" and not req.mimetype.endswith("+json"):
         raise UnsupportedMediaType(f"Content-Type must be application/json, not {req.mimetype or 'missing'}")
     return parse_json(raw)

@@ -56,7 +56,7 @@ class Provider(ABC):
 
     @property
     def base_paths(self):
-        return [spec.base_path for spec in self.specs]
+        return [base for spec in self.specs for base in spec.base_paths]
 
     def authenticate(self, ctx):
         """Who is calling (sets ctx.principal); 401 when they cannot be identified."""

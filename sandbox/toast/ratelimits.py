@@ -3,7 +3,7 @@ IP), and the X-Toast-RateLimit-* headers that report the limit closest to runnin
 
 from sandbox.core.ratelimit import Limit
 
-LOGIN = "authenticationLoginPost"
+LOGINS = ("authenticationLoginPost", "legacyOauthTokenPost")
 # Endpoints with their own per-location limits: (method, path) -> setting name of the per-second allowance.
 ENDPOINTS = {("GET", "/menus/v2/menus"): "toast_menus_per_second",
              ("GET", "/orders/v2/ordersBulk"): "toast_bulk_per_second"}
@@ -41,7 +41,7 @@ def _analytics(ctx, who):
 def limits(ctx, client_ip):
     """The limits a Toast request counts against, in priority order."""
     config = ctx.sandbox.config
-    if ctx.operation.operation_id == LOGIN:
+    if ctx.operation.operation_id in LOGINS:
         # The login endpoint is limited per IP and reports no headers.
         return [Limit("LOGIN", ("ip", client_ip), config.toast_login_per_second, 1)]
     restaurant = ctx.restaurant.guid if ctx.restaurant else None

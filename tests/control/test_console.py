@@ -8,7 +8,7 @@ import pytest
 import requests
 import yaml
 
-from helpers import HARBOR_DOWNTOWN, HARBOR_SEAPORT, LOGIN, MESA, PARTNER, Receiver
+from helpers import HARBOR_DOWNTOWN, HARBOR_SEAPORT, LOGIN, MESA, NO_GUEST_DATA, PARTNER, Receiver
 from sandbox.testing import LiveSandbox
 
 CHROMIUM = shutil.which("chromium")
@@ -73,6 +73,15 @@ def test_credentials_copy_and_rotate_with_the_typed_confirmation(page, live):
     clients = _api(live, "GET", "/credentials").json()["toast"]["clients"]
     rotated = next(c for c in clients if c["clientId"] == PARTNER["clientId"])["clientSecret"]
     assert rotated != PARTNER["clientSecret"] and rotated in card.inner_text()
+
+
+def test_each_client_shows_its_personal_data_scopes(page):
+    """Issue 22: the console shows which clients may read guests' data (guest.pi:read, delivery_info.address:read)."""
+    tab = page("credentials")
+    everything = tab.locator(f".card[data-client='{PARTNER['clientId']}'] ul.chips").inner_text()
+    assert "guest.pi:read" in everything and "delivery_info.address:read" in everything
+    without = tab.locator(f".card[data-client='{NO_GUEST_DATA['clientId']}'] ul.chips").inner_text()
+    assert "orders:read" in without and "guest.pi:read" not in without and "delivery_info.address" not in without
 
 
 def test_restaurants_search_disconnect_and_connect(page, live):

@@ -50,7 +50,7 @@ def test_huge_tip_on_an_existing_payment_is_400(client, headers, harbor):
     order = client.post(ORDERS, json=harbor.order(harbor.selection("Clam Chowder")), headers=headers).json
     check = order["checks"][0]
     paid = client.post(f"{ORDERS}/{order['guid']}/checks/{check['guid']}/payments", headers=headers,
-                       json=[{"type": "OTHER", "amount": 1.0, "tipAmount": 0}]).json
+                       json=[harbor.payment(1.0)]).json
     payment = paid["checks"][0]["payments"][0]["guid"]
     url = f"{ORDERS}/{order['guid']}/checks/{check['guid']}/payments/{payment}"
     error = assert_toast_error(client.patch(url, json={"tipAmount": 1e30}, headers=headers), 400, "maximum")
@@ -138,7 +138,7 @@ def test_a_null_tip_is_400_not_a_crash(client, headers, harbor):
     order = client.post(ORDERS, json=harbor.order(harbor.selection("Clam Chowder")), headers=headers).json
     check = order["checks"][0]
     paid = client.post(f"{ORDERS}/{order['guid']}/checks/{check['guid']}/payments", headers=headers,
-                       json=[{"type": "OTHER", "amount": 1.0, "tipAmount": 0}]).json
+                       json=[harbor.payment(1.0)]).json
     url = f"{ORDERS}/{order['guid']}/checks/{check['guid']}/payments/{paid['checks'][0]['payments'][0]['guid']}"
     assert assert_toast_error(client.patch(url, json={"tipAmount": None}, headers=headers), 400)["fieldName"] == \
         "tipAmount"

@@ -73,3 +73,51 @@ def test_size_is_required_and_sets_the_price(client, headers, harbor):
     assert client.post(ORDERS, json=harbor.order(dozen), headers=headers).json["checks"][0]["amount"] == 33.0
     response = client.post(ORDERS, json=harbor.order(harbor.selection("Oysters")), headers=headers)
     assert response.status_code == 400 and "needs between 1 and 1" in response.json["message"]
+
+
+# Modifier groups that price their options (the menus spec's ModifierGroup.pricingStrategy: SIZE_PRICE,
+# SEQUENCE_PRICE, SIZE_SEQUENCE_PRICE with PricingRules.sizeSequencePricingRules; options then read GROUP_PRICE and a
+# null price; sizes match the item's by name).
+
+def _group(document, name):
+    group = next(g for g in document["modifierGroupReferences"].values() if g["name"] == name)
+    return group, [document["modifierOptionReferences"][str(r)] for r in group["modifierOptionReferences"]]
+
+
+def test_menus_describe_group_level_prices(menu, client, mesa_headers):
+    document, items = menu
+    garnish, options = _group(document, "Oyster Garnish")
+    assert garnish["pricingStrategy"] == "SIZE_SEQUENCE_PRICE"
+    assert garnish["referenceId"] in items["Oysters"]["modifierGroupReferences"]
+    sizes, size_options = _group(document, "Oysters Size")
+    rules = {r["sizeName"]: r for r in garnish["pricingRules"]["sizeSequencePricingRules"]}
+    assert {name: [p["price"] for p in r["sequencePrices"]] for name, r in rules.items()} == \
+        {"Half Dozen": [1.0, 0.5], "Dozen": [2.0, 1.0]}
+    assert {rules[o["name"]]["sizeGuid"] for o in size_options} == {o["guid"] for o in size_options}
+    assert all(o["pricingStrategy"] == "GROUP_PRICE" and o["price"] is None for o in options)
+    mesa = client.get("/menus/v2/menus", headers=mesa_headers).json
+    toppings, _ = _group(mesa, "Bowl Toppings")
+    assert toppings["pricingStrategy"] == "SEQUENCE_PRICE"
+    [rule] = toppings["pricingRules"]["sizeSequencePricingRules"]
+    assert rule["sizeName"] is None and [(p["sequence"], p["price"]) for p in rule["sequencePrices"]] == \
+        [(1, 1.0), (2, 0.75), (3, 0.5)]
+
+
+def test_orders_price_options_by_the_item_size_and_their_sequence(client, headers, harbor):
+    half = harbor.selection("Oysters", 1, ["Half Dozen", "Mignonette", "Cocktail Sauce", "Fresh Horseradish"])
+    dozen = harbor.selection("Oysters", 2, ["Dozen", "Mignonette"])
+    check = client.post(ORDERS, json=harbor.order(half, dozen), headers=headers).json["checks"][0]
+    first, second = check["selections"]
+    # Half dozen: 1.00, then 0.50 for the second and every further garnish; a dozen: 2.00 for the first.
+    assert [m["receiptLinePrice"] for m in first["modifiers"][1:]] == [1.0, 0.5, 0.5]
+    assert first["preDiscountPrice"] == 18.0 + 2.0 and first["receiptLinePrice"] == 18.0
+    assert second["modifiers"][1]["price"] == 4.0 and second["preDiscountPrice"] == 2 * (33.0 + 2.0)
+
+
+def test_sequence_prices_follow_the_order_chosen(client, mesa_headers, mesa):
+    bowl = mesa.selection("Burrito Bowl", 1, ["Carnitas", "Cotija", "Corn Salsa", "Pico de Gallo", "Pickled Onions"])
+    quoted = client.post("/orders/v2/prices", json=mesa.order(bowl), headers=mesa_headers).json
+    toppings = quoted["checks"][0]["selections"][0]["modifiers"][1:]
+    assert [(m["displayName"], m["price"]) for m in toppings] == [("Cotija", 1.0), ("Corn Salsa", 0.75),
+                                                                 ("Pico de Gallo", 0.5), ("Pickled Onions", 0.5)]
+    assert quoted["checks"][0]["selections"][0]["preDiscountPrice"] == 15.5 + 2.75

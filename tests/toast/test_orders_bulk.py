@@ -128,7 +128,7 @@ def test_voided_payments_are_listed_by_void_date(client, headers, harbor):
     order = client.post("/orders/v2/orders", json=harbor.order(harbor.selection("Iced Tea")), headers=headers).json
     check = order["checks"][0]
     paid = client.post(f"/orders/v2/orders/{order['guid']}/checks/{check['guid']}/payments",
-                       json=[{"type": "OTHER", "amount": 3.75, "tipAmount": 0}], headers=headers).json
+                       json=[harbor.payment(3.75)], headers=headers).json
     client.post(f"/orders/v2/orders/{order['guid']}/void", json=VOID_ALL, headers=headers)
     voids = client.get("/orders/v2/payments", query_string={"voidBusinessDate": "20261102"}, headers=headers).json
     assert paid["checks"][0]["payments"][0]["guid"] in voids
@@ -147,18 +147,24 @@ def _assert_adds_up(order):
     for check in order["checks"]:
         live = [s for s in check["selections"] if not s["voided"]]
         for selection in live:
+            # receiptLinePrice is one unit of the item alone; modifiers' prices already count the quantity.
             unit = _cents(selection["receiptLinePrice"])
+            modifiers = sum((_cents(m["price"]) for m in selection["modifiers"]), Decimal(0))
             assert _cents(selection["preDiscountPrice"]) == (unit * _cents(selection["quantity"])).quantize(
-                Decimal("0.01"))
+                Decimal("0.01")) + modifiers
             taken = sum((_cents(d["discountAmount"]) for d in selection["appliedDiscounts"]), Decimal(0))
-            assert _cents(selection["price"]) == _cents(selection["preDiscountPrice"]) - taken
+            assert _cents(selection["price"]) <= _cents(selection["preDiscountPrice"]) - taken
             assert _cents(selection["tax"]) == sum((_cents(t["taxAmount"]) for t in selection["appliedTaxes"]),
                                                    Decimal(0))
+        # Selection.price is net of check-level discounts too: the selections' prices add up to the check.
+        item_discounts = sum((_cents(d["discountAmount"]) for s in live for d in s["appliedDiscounts"]), Decimal(0))
         discounts = sum((_cents(d["discountAmount"]) for d in check["appliedDiscounts"]), Decimal(0))
+        assert sum((_cents(s["price"]) for s in live), Decimal(0)) == \
+            sum((_cents(s["preDiscountPrice"]) for s in live), Decimal(0)) - item_discounts - discounts
         charges = sum((_cents(c["chargeAmount"]) for c in check["appliedServiceCharges"]), Decimal(0))
         charge_tax = sum((_cents(t["taxAmount"]) for c in check["appliedServiceCharges"] for t in c["appliedTaxes"]),
                          Decimal(0))
-        amount = sum((_cents(s["price"]) for s in live), Decimal(0)) - discounts + charges
+        amount = sum((_cents(s["price"]) for s in live), Decimal(0)) + charges
         assert _cents(check["amount"]) == amount, order["guid"]
         assert _cents(check["taxAmount"]) == sum((_cents(s["tax"]) for s in live), Decimal(0)) + charge_tax
         assert _cents(check["totalAmount"]) == amount + _cents(check["taxAmount"])
@@ -174,7 +180,7 @@ def test_the_whole_seeded_history_adds_up(client, partner_token, sandbox):
     seen = 0
     for restaurant in (HARBOR_DOWNTOWN, MESA):
         headers = toast_headers(partner_token, restaurant)
-        for day in _days(20261102, 32):
+        for day in _days(20261103, 33):  # tomorrow holds the scheduled take-outs
             page = 1
             while True:
                 batch = _bulk(client, headers, businessDate=day, pageSize=100, page=page).json

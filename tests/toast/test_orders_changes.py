@@ -23,9 +23,8 @@ def _check_url(order, *parts):
     return _url(order, "checks", order["checks"][0]["guid"], *parts)
 
 
-def _pay(client, headers, order, amount, kind="OTHER", tip=0):
-    return client.post(_check_url(order, "payments"), json=[{"type": kind, "amount": amount, "tipAmount": tip}],
-                       headers=headers)
+def _pay(client, headers, order, payment):
+    return client.post(_check_url(order, "payments"), json=[payment], headers=headers)
 
 
 def _totals(check):
@@ -57,14 +56,15 @@ def test_round_trip_totals_agree_at_every_step(client, headers, harbor):
     fish = order["checks"][0]["selections"][1]["guid"]
     order = client.post(_check_url(order, "selections", fish, "appliedDiscounts"),
                         json=[{"discount": {"guid": harbor.discount("Happy Hour 20%").guid}}], headers=headers).json
-    # Fish and Chips 21.00 - 20 % = 16.80; 25.30 - 5.00 = 20.30; shares 1.68 / 3.32 -> taxable 6.82 / 13.48:
-    # 0.43 + 0.05 + 0.84 + 0.10 = 1.42.
-    assert order["checks"][0]["selections"][1]["price"] == 16.80
+    # Fish and Chips 21.00 - 20 % = 16.80; 25.30 - 5.00 = 20.30; shares 1.68 / 3.32 -> prices 6.82 / 13.48
+    # (Selection.price in the spec is net of check-level discounts too); tax 0.43 + 0.05 + 0.84 + 0.10 = 1.42.
+    selections = order["checks"][0]["selections"]
+    assert [(s["preDiscountPrice"], s["price"]) for s in selections] == [(8.50, 6.82), (21.00, 13.48)]
+    assert sum(s["price"] for s in selections) == order["checks"][0]["amount"]
     assert _totals(order["checks"][0]) == (20.30, 1.42, 21.72)
     assert order["checks"][0]["paymentStatus"] == "OPEN"
 
-    order = client.post(_check_url(order, "payments"), json=[{"type": "OTHER", "amount": 21.72, "tipAmount": 3.00}],
-                        headers=headers).json
+    order = _pay(client, headers, order, harbor.payment(21.72, 3.00, "CREDIT")).json
     check = order["checks"][0]
     assert check["paymentStatus"] == "PAID" and check["paidDate"] and order["paidDate"]
     payment = check["payments"][0]
@@ -80,7 +80,7 @@ def test_round_trip_totals_agree_at_every_step(client, headers, harbor):
 def test_paid_checks_close_when_the_business_day_closes_out(client, headers, harbor):
     order = _create(client, headers, harbor.order(harbor.selection("Iced Tea")))
     total = order["checks"][0]["totalAmount"]
-    _pay(client, headers, order, total, "CASH")
+    _pay(client, headers, order, harbor.payment(total, kind="CREDIT"))
     # Boston closes out at 4 a.m.: 2026-11-03T09:00Z; it is 17:30Z on the 2nd now.
     advance(client, 15.5 * 3600 - 1)
     assert client.get(_url(order), headers=headers).json["checks"][0]["paymentStatus"] == "PAID"
@@ -92,7 +92,7 @@ def test_paid_checks_close_when_the_business_day_closes_out(client, headers, har
 
 def test_tip_patch_changes_only_the_tip(client, headers, harbor):
     order = _create(client, headers, harbor.order(harbor.selection("Iced Tea")))
-    order = _pay(client, headers, order, 3.75).json
+    order = _pay(client, headers, order, harbor.payment(3.75)).json
     url = _check_url(order, "payments", order["checks"][0]["payments"][0]["guid"])
     assert_toast_error(client.patch(url, json={"tipAmount": -1}, headers=headers), 400, "Tip amount cannot be negative")
     assert_toast_error(client.patch(url, json={"tipAmount": 1, "amount": 99}, headers=headers), 400,
@@ -120,12 +120,12 @@ def test_delivery_info_moves_until_delivered(client, headers, harbor):
 
 
 def test_only_orders_paid_with_other_can_be_voided(client, headers, harbor):
-    cash = _create(client, headers, harbor.order(harbor.selection("Iced Tea")))
-    _pay(client, headers, cash, 3.75, "CASH")
-    assert_toast_error(client.post(_url(cash, "void"), json=VOID_ALL, headers=headers), 400,
+    card = _create(client, headers, harbor.order(harbor.selection("Iced Tea")))
+    _pay(client, headers, card, harbor.payment(3.75, kind="CREDIT"))
+    assert_toast_error(client.post(_url(card, "void"), json=VOID_ALL, headers=headers), 400,
                        "Only orders paid with OTHER payments can be voided")
     other = _create(client, headers, harbor.order(harbor.selection("Iced Tea")))
-    _pay(client, headers, other, 3.75)
+    _pay(client, headers, other, harbor.payment(3.75))
     voided = client.post(_url(other, "void"), json=VOID_ALL, headers=headers)
     assert voided.status_code == 200
     body = voided.json
@@ -143,7 +143,7 @@ def test_voided_orders_stay_readable_and_refuse_changes(client, headers, harbor)
         client.post(_check_url(order, "selections"), json=[harbor.selection("Lemonade")], headers=headers),
         client.post(_check_url(order, "appliedDiscounts"),
                     json=[{"discount": {"guid": harbor.discount("$5 Off Check").guid}}], headers=headers),
-        _pay(client, headers, order, 1),
+        _pay(client, headers, order, harbor.payment(1)),
         client.post(_url(order, "void"), json=VOID_ALL, headers=headers),
     ]
     for response in attempts:
@@ -183,7 +183,7 @@ def test_every_change_records_an_order_updated_event_without_guest_details(clien
 @pytest.mark.parametrize("amount, message", [(0, "greater than 0"), (-5, "greater than 0")])
 def test_bad_payments_are_400(client, headers, harbor, amount, message):
     order = _create(client, headers, harbor.order(harbor.selection("Iced Tea")))
-    assert_toast_error(_pay(client, headers, order, amount), 400, message)
+    assert_toast_error(_pay(client, headers, order, harbor.payment(amount)), 400, message)
 
 
 def test_applicable_discounts(client, headers, harbor):

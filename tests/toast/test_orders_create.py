@@ -49,7 +49,8 @@ def test_price_with_modifiers_and_quantity(client, headers, harbor):
     check = _check(_post(client, headers, harbor.order(burger)))
     selection = check["selections"][0]
     assert selection["preDiscountPrice"] == 38.00 and selection["price"] == 38.00
-    assert selection["receiptLinePrice"] == 19.00
+    # The spec's Selection.receiptLinePrice: one unit of the item, without quantity or modifiers.
+    assert selection["receiptLinePrice"] == 17.00
     assert sorted(t["taxAmount"] for t in selection["appliedTaxes"]) == [0.29, 2.38]
     assert (check["amount"], check["taxAmount"], check["totalAmount"]) == (38.00, 2.67, 40.67)
 
@@ -202,11 +203,13 @@ def test_payments_in_the_order_body(client, headers, harbor):
                                       "otherPayment": {"guid": next(iter(harbor.catalog.named[
                                           "alternatePaymentTypes"]))}}]
     check = _check(_post(client, headers, body))
-    # 8.50 + 0.53 + 0.06 = 9.09: the 9.10 payment covers it.
+    # 8.50 + 0.53 + 0.06 = 9.09: the 9.10 payment covers it; nothing is left due and no card tip waits, so the
+    # check is CLOSED (the spec's Check.paymentStatus).
     assert check["totalAmount"] == 9.09
-    assert check["paymentStatus"] == "PAID" and check["payments"][0]["otherPayment"] is not None
-    body["checks"][0]["payments"][0]["type"] = "CREDIT"
-    assert_toast_error(_post(client, headers, body), 400, "Payments of type CREDIT cannot be added")
+    assert check["paymentStatus"] == "CLOSED" and check["payments"][0]["otherPayment"] is not None
+    # The spec's Payment.type: only OTHER and CREDIT may be posted; cash is an OTHER payment option.
+    body["checks"][0]["payments"][0]["type"] = "CASH"
+    assert_toast_error(_post(client, headers, body), 400, "Payments of type CASH cannot be added")
 
 
 def test_get_order_rules(client, headers, harbor, mesa_headers):

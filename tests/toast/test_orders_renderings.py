@@ -63,7 +63,7 @@ def test_a_refused_change_leaves_no_stale_rendering(client, headers, harbor, wor
     _get(client, headers, order["guid"])
     check = order["checks"][0]["guid"]
     refused = client.post(f"{ORDERS}/{order['guid']}/checks/{check}/payments", headers=headers,
-                          json=[{"type": "CASH", "amount": 1.0, "tipAmount": 0},
+                          json=[{"type": "CREDIT", "amount": 1.0, "tipAmount": 0},
                                 {"type": "OTHER", "amount": 1.0, "tipAmount": 0,
                                  "otherPayment": {"guid": "00000000-0000-4000-8000-000000000000"}}])
     assert refused.status_code == 404                # no such alternate payment type

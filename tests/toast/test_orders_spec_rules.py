@@ -25,13 +25,13 @@ def test_spec_example_sends_tip_amount_as_a_string_and_it_is_accepted(client, he
     """The orders spec's POST /orders example pays with `"tipAmount": "0"`; the platform's JSON reader takes numbers
     and booleans written as strings (and numbers where text is expected)."""
     body = harbor.order(harbor.selection("Iced Tea", quantity="2"), taxExempt="true", tabName=12,
-                        payments=[{"type": "OTHER", "amount": "7.00", "tipAmount": "0"}])
+                        payments=[harbor.payment("7.00", "0")])
     response = _post(client, headers, body)
     assert response.status_code == 200, response.json
     check = response.json["checks"][0]
     assert check["selections"][0]["quantity"] == 2.0 and check["taxExempt"] is True and check["tabName"] == "12"
     assert check["payments"][0]["tipAmount"] == 0.0 and check["payments"][0]["amount"] == 7.0
-    assert check["paymentStatus"] == "PAID"
+    assert check["paymentStatus"] == "CLOSED"          # paid in full, no card tip to adjust
 
 
 @pytest.mark.parametrize("field, value", [("quantity", "two"), ("quantity", ""), ("quantity", "1,5"),
@@ -49,7 +49,7 @@ def test_booleans_only_from_true_and_false(client, headers, harbor):
 
 def test_tip_patch_takes_a_string_amount(client, headers, harbor):
     order = _post(client, headers, harbor.order(harbor.selection("Iced Tea"),
-                                                payments=[{"type": "OTHER", "amount": 3.75, "tipAmount": 0}])).json
+                                                payments=[harbor.payment(3.75)])).json
     check = order["checks"][0]
     url = f"{ORDERS}/{order['guid']}/checks/{check['guid']}/payments/{check['payments'][0]['guid']}"
     patched = client.patch(url, json={"tipAmount": "1.25"}, headers=headers)
@@ -64,7 +64,7 @@ def test_tip_patch_takes_a_string_amount(client, headers, harbor):
 def test_spec_void_requires_both_void_all_true(client, headers, harbor, body):
     """POST /void: a body with `selections` and `payments`, each `voidAll: true`, is required."""
     order = _post(client, headers, harbor.order(harbor.selection("Iced Tea"),
-                                                payments=[{"type": "OTHER", "amount": 3.75, "tipAmount": 0}])).json
+                                                payments=[harbor.payment(3.75)])).json
     url = f"{ORDERS}/{order['guid']}/void"
     response = client.post(url, json=body, headers=headers) if body is not None else client.post(url,
                                                                                                     headers=headers)
@@ -75,7 +75,7 @@ def test_spec_void_requires_both_void_all_true(client, headers, harbor, body):
 
 def test_void_all_written_as_strings_counts(client, headers, harbor):
     order = _post(client, headers, harbor.order(harbor.selection("Iced Tea"),
-                                                payments=[{"type": "OTHER", "amount": 3.75, "tipAmount": 0}])).json
+                                                payments=[harbor.payment(3.75)])).json
     body = {"selections": {"voidAll": "true"}, "payments": {"voidAll": "true"}}
     assert client.post(f"{ORDERS}/{order['guid']}/void", json=body, headers=headers).json["voided"] is True
 

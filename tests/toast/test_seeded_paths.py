@@ -62,8 +62,11 @@ def test_kitchen_progress_and_open_orders(client, headers, mesa_headers, orders)
     assert {"SENT", "HOLD", "READY"} <= statuses
     still_open = [o for o in everywhere if not o["voided"] and any(c["paymentStatus"] == "OPEN" for c in o["checks"])]
     assert still_open and all(o["paidDate"] is None for o in still_open)
-    assert all(s["fulfillmentStatus"] == "READY" for o in everywhere if o["paidDate"]
-               for c in o["checks"] for s in c["selections"])
+    # What is still cooking is unpaid, or a take-out paid online whose card payment is not yet captured.
+    cooking = [o for o in everywhere if any(s["fulfillmentStatus"] != "READY" for c in o["checks"]
+                                            for s in c["selections"])]
+    assert all(o["paidDate"] is None or {(p["type"], p["paymentStatus"]) for c in o["checks"] for p in c["payments"]}
+               == {("CREDIT", "AUTHORIZED")} for o in cooking)
 
 
 def test_split_checks_and_split_payments_add_up(orders):
@@ -131,3 +134,40 @@ def test_partners_external_references_and_marketplace_order_ids(client, partner_
     assert {o["externalId"].split(":")[0] for o in marketplace} <= {"DOORDASH", "UBEREATS", "CAVIAR"}
     sample = next(o for o in marketplace if o["restaurantService"] and o in orders)
     assert client.get(f"/orders/v2/orders/{sample['externalId']}", headers=headers).json["guid"] == sample["guid"]
+
+
+def test_curbside_pickups_and_delivery_details_are_seeded(client, orders):
+    """Paths of the published Order schema the history now takes: curbsidePickupInfo on curbside take-outs, and
+    delivery notes and coordinates."""
+    curbside = [o for o in orders if o["curbsidePickupInfo"]]
+    assert curbside and all(o["curbsidePickupInfo"]["transportDescription"] and o["checks"][0]["customer"]
+                            for o in curbside)
+    delivered = [o["deliveryInfo"] for o in orders if o["deliveryInfo"]]
+    assert any(d["notes"] for d in delivered) and all(d["latitude"] and d["longitude"] for d in delivered)
+
+
+def test_scheduled_take_outs_wait_for_tomorrow(client, headers):
+    """The spec's Order.approvalStatus FUTURE and promisedDate: take-outs ordered today for tomorrow, paid online
+    (the card AUTHORIZED), their lines NEW, ready when promised."""
+    tomorrow = client.get("/orders/v2/ordersBulk", query_string={"businessDate": "20261103"}, headers=headers).json
+    assert tomorrow and all(o["approvalStatus"] == "FUTURE" and o["promisedDate"] for o in tomorrow)
+    for order in tomorrow:
+        assert order["estimatedFulfillmentDate"] == order["promisedDate"] > order["openedDate"]
+        assert {s["fulfillmentStatus"] for c in order["checks"] for s in c["selections"]} == {"NEW"}
+        assert {p["paymentStatus"] for c in order["checks"] for p in c["payments"]} == {"AUTHORIZED"}
+
+
+def test_bar_parties_run_a_tab(orders, harbor):
+    bar = next(a.guid for a in harbor.catalog.service_areas.values() if a.name == "Bar")
+    at_bar = [o for o in orders if o["serviceArea"] and o["serviceArea"]["guid"] == bar]
+    assert at_bar and all(o["checks"][0]["tabName"] for o in at_bar)
+
+
+def test_guest_checks_carry_loyalty_accounts(orders):
+    """Check.appliedLoyaltyInfo: the account, masked but for its last four characters, and the accrual the
+    loyalty provider reports later ("Earned 27 points.")."""
+    loyal = [c["appliedLoyaltyInfo"] for o in orders for c in o["checks"] if c["appliedLoyaltyInfo"]]
+    assert loyal
+    for info in loyal:
+        assert info["maskedLoyaltyIdentifier"] == "*" * 12 + info["loyaltyIdentifier"][-4:]
+        assert info["vendor"] == "TOAST" and info["accrualText"].startswith("Earned ") and info["accrualFamilyGuid"]

@@ -11,6 +11,14 @@ def login(ctx):
     return token.to_dict(ctx.world.clock.timestamp())
 
 
+def legacy_login(ctx):
+    """POST /usermgmt/v1/oauth/token (deprecated): the same token, in the older API's OAuth 2 shape."""
+    body, state, now = ctx.body, toast_state(ctx.world), ctx.world.clock.timestamp()
+    token = models.login(state, now, ctx.sandbox.config.token_lifetime, body["client_id"], body["client_secret"])
+    return token.to_legacy_dict(now, state.clients[token.client_id])
+
+
 OPERATIONS = {
     "authenticationLoginPost": login,
+    "legacyOauthTokenPost": legacy_login,
 }

@@ -93,6 +93,13 @@ class Token:
             "status": "SUCCESS",
         }
 
+    def to_legacy_dict(self, now, client):
+        """The deprecated user management login's answer (the guide's "Legacy API authentication")."""
+        claims = jwt.decode(self.access_token, options={"verify_signature": False})
+        return {"access_token": self.access_token, "token_type": "bearer", "expires_in": self.expires_in(now),
+                "scope": " ".join(client.scopes), "jti": claims["jti"], "namingAuthority": client.name,
+                "rsGuid": client.management_group_guid}
+
 
 @functools.lru_cache(maxsize=1)
 def _signing_key():

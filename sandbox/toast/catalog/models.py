@@ -98,6 +98,16 @@ class ModifierGroup:
     option_guids: list = field(default_factory=list)
     pre_modifiers: bool = False          # its options can take a pre-modifier (No, Extra, On the Side)
     sizes_of: str = None                 # the item whose sizes these options are (SIZE_PRICE)
+    # NONE (each option has its price), or the group prices its options: SIZE_PRICE, SEQUENCE_PRICE or
+    # SIZE_SEQUENCE_PRICE, by rules [{"sizeName", "sizeGuid", "prices": [Decimal, ...]}] (sizeName None: any size).
+    pricing_strategy: str = "NONE"
+    pricing_rules: list = field(default_factory=list)
+
+    def option_price(self, sequence, size_name):
+        """What the `sequence`-th option (from 1) chosen from this group costs on an item of size `size_name`: the
+        rule of that size (the first rule when none matches), its price at that position or its last price."""
+        rule = next((r for r in self.pricing_rules if r["sizeName"] == size_name), self.pricing_rules[0])
+        return rule["prices"][min(sequence, len(rule["prices"])) - 1]
 
 
 @dataclass

@@ -88,10 +88,11 @@ def build_catalog(ids, shared, template, restaurant_guid, seeded_at):
         group = ModifierGroup(ids.guid(), raw["name"], raw["minSelections"], raw["maxSelections"],
                               shared("modifierGroup", raw["key"]), reference_id=position + 1,
                               pre_modifiers=raw.get("preModifiers", False))
+        _group_pricing(group, raw.get("pricing"))
         groups_by_key[raw["key"]] = group
         catalog.modifier_groups[group.guid] = group
         for index, option_raw in enumerate(raw["options"]):
-            option = ModifierOption(ids.guid(), option_raw["name"], _money(option_raw["price"]), group.guid,
+            option = ModifierOption(ids.guid(), option_raw["name"], _money(option_raw.get("price", 0)), group.guid,
                                     shared("modifierOption", raw["key"], index),
                                     reference_id=1000 + len(catalog.modifier_options) + 1,
                                     tax_rate_guids=list(default_taxes))
@@ -116,7 +117,33 @@ def build_catalog(ids, shared, template, restaurant_guid, seeded_at):
                 _extras(ids, shared, catalog, item, item_raw, key, default_taxes)
                 group.item_guids.append(item.guid)
                 catalog.menu_items[item.guid] = item
+    _size_guids(catalog)
     return catalog
+
+
+def _group_pricing(group, raw):
+    """A modifier group that prices its options (fixture `pricing: {strategy, prices}`): `prices` is a list by
+    sequence, or sizes by name to such lists."""
+    if not raw:
+        return
+    group.pricing_strategy = raw["strategy"]
+    prices = raw["prices"]
+    sized = prices.items() if isinstance(prices, dict) else [(None, prices)]
+    group.pricing_rules = [{"sizeName": name, "sizeGuid": None, "prices": [_money(p) for p in values]}
+                           for name, values in sized]
+
+
+def _size_guids(catalog):
+    """Each sized rule names the size option of the items the group is on (sizes match by name)."""
+    for group in catalog.modifier_groups.values():
+        if not any(rule["sizeName"] for rule in group.pricing_rules):
+            continue
+        sized = next((i for i in catalog.menu_items.values()
+                      if group.guid in i.modifier_group_guids and i.size_group_guid), None)
+        options = {catalog.modifier_options[o].name: o
+                   for o in catalog.modifier_groups[sized.size_group_guid].option_guids} if sized else {}
+        for rule in group.pricing_rules:
+            rule["sizeGuid"] = options.get(rule["sizeName"])
 
 
 def _extras(ids, shared, catalog, item, raw, key, taxes):

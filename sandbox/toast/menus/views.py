@@ -58,9 +58,21 @@ def _menu(catalog, menu, position):
             "menuGroups": [_group(catalog, catalog.menu_groups[g], i) for i, g in enumerate(menu.group_guids)]}
 
 
+def _group_pricing_rules(group):
+    """A group that prices its options: their sizes (matched by name to the item's) and prices by sequence."""
+    if group.pricing_strategy == "NONE":
+        return None
+    return {"timeSpecificPricingRules": [], "sizeSpecificPricingGuid": None,
+            "sizeSequencePricingRules": [{"sizeName": rule["sizeName"], "sizeGuid": rule["sizeGuid"],
+                                          "sequencePrices": [{"sequence": n, "price": float(price)}
+                                                             for n, price in enumerate(rule["prices"], 1)]}
+                                         for rule in group.pricing_rules]}
+
+
 def _modifier_group(catalog, group):
-    return {**_common(group, group.reference_id), "referenceId": group.reference_id, "pricingStrategy": "NONE",
-            "pricingRules": None, "defaultOptionsChargePrice": "NO", "defaultOptionsSubstitutionPricing": "NO",
+    return {**_common(group, group.reference_id), "referenceId": group.reference_id,
+            "pricingStrategy": group.pricing_strategy, "pricingRules": _group_pricing_rules(group),
+            "defaultOptionsChargePrice": "NO", "defaultOptionsSubstitutionPricing": "NO",
             "minSelections": group.min_selections, "maxSelections": group.max_selections,
             "requiredMode": "REQUIRED" if group.min_selections else "OPTIONAL",
             "isMultiSelect": group.max_selections > 1,
@@ -68,10 +80,12 @@ def _modifier_group(catalog, group):
             "modifierOptionReferences": [catalog.modifier_options[o].reference_id for o in group.option_guids]}
 
 
-def _modifier_option(option):
+def _modifier_option(option, group):
+    group_priced = group.pricing_strategy != "NONE"          # GROUP_PRICE: its group's rules give its price
     return {**_common(option, option.reference_id), "referenceId": option.reference_id, "kitchenName": option.name,
-            "description": None, "prepStations": [], "image": None, "price": float(option.price),
-            "pricingStrategy": "BASE_PRICE", "pricingRules": None, "salesCategory": None, "taxInfo": [],
+            "description": None, "prepStations": [], "image": None,
+            "price": None if group_priced else float(option.price),
+            "pricingStrategy": "GROUP_PRICE" if group_priced else "BASE_PRICE", "pricingRules": None, "salesCategory": None, "taxInfo": [],
             "modifierOptionTaxInfo": {"taxRateGuids": list(option.tax_rate_guids), "overrideItemTaxRates": False},
             "itemTags": [], "plu": None, "sku": None, "calories": None, "contentAdvisories": None,
             "unitOfMeasure": "NONE", "isDefault": False, "allowsDuplicates": False, "portions": [], "prepTime": None,
@@ -91,7 +105,7 @@ def menus_document(catalog, restaurant):
         "menus": [_menu(catalog, menu, i) for i, menu in enumerate(catalog.menus.values())],
         "modifierGroupReferences": {str(g.reference_id): _modifier_group(catalog, g)
                                     for g in catalog.modifier_groups.values()},
-        "modifierOptionReferences": {str(o.reference_id): _modifier_option(o)
+        "modifierOptionReferences": {str(o.reference_id): _modifier_option(o, catalog.modifier_groups[o.group_guid])
                                      for o in catalog.modifier_options.values()},
         "preModifierGroupReferences": _pre_modifier_groups(catalog),
     }

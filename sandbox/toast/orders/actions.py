@@ -10,23 +10,8 @@ from sandbox.toast.access import is_guid
 from sandbox.toast.dates import business_date
 from sandbox.toast.orders import errors, external
 from sandbox.toast.orders.build import Builder
+from sandbox.toast.orders.guests import for_client, webhook_view
 from sandbox.toast.orders.pricing import cents, price_order
-
-_GUEST_FIELDS = ("firstName", "lastName", "phone", "email")
-_ADDRESS_FIELDS = ("address1", "address2", "city", "administrativeArea", "state", "zipCode", "country", "latitude",
-                   "longitude", "notes")
-
-
-def webhook_view(order_dict):
-    """The order as order webhooks carry it: guest names, phones and addresses left out, externalId null."""
-    view = dict(order_dict, externalId=None)
-    view["checks"] = [dict(check, customer=None if check["customer"] is None else
-                           dict(check["customer"], **{name: None for name in _GUEST_FIELDS}))
-                      for check in order_dict["checks"]]
-    if order_dict["deliveryInfo"] is not None:
-        view["deliveryInfo"] = dict(order_dict["deliveryInfo"], **{name: None for name in _ADDRESS_FIELDS})
-    return view
-
 
 class OrderDesk:
     """Order actions for one request: the world, its Toast state, the restaurant and the clock."""
@@ -42,9 +27,21 @@ class OrderDesk:
         # Orders the API creates are attributed to the restaurant's first employee (judgement: the platform names a
         # server without saying which).
         self.api_server = next(iter(state.employees.get(ctx.restaurant.guid, [])), {}).get("guid")
+        config = ctx.sandbox.config
+        self.non_card_closed = config.toast_non_card_check_status == "closed"
+        self.guest_data = config.toast_guest_data_without_scope
+        self.scopes = ctx.principal.scopes if ctx.principal is not None else ()
+
+    def view(self, order):
+        """The order's wire form for this request's client: personal data only with its scopes (guests.for_client)."""
+        return self.shown(self.book.view(order, self.now, self.non_card_closed))
+
+    def shown(self, view):
+        return for_client(view, self.scopes, self.guest_data)
 
     def builder(self, persist=True):
-        return Builder(self.restaurant, self.catalog, self.now, self.world.ids.guid if persist else lambda: None)
+        return Builder(self.restaurant, self.catalog, self.now, self.world.ids.guid if persist else lambda: None,
+                       server=self.api_server)
 
     def find(self, guid):
         if not is_guid(guid):
@@ -67,6 +64,14 @@ class OrderDesk:
             raise NotFound(errors.CHECK_NOT_FOUND)
         return check
 
+    def _settle(self, order):
+        """Checks (and the order) that payments now cover were paid now."""
+        for check in order.checks:
+            if check.covered and check.paid_date is None and not check.voided:
+                check.paid_date = self.now
+        if order.paid_date is None and not order.voided and all(c.covered for c in order.checks):
+            order.paid_date = self.now
+
     def changed(self, order, priced=False):
         """Re-price (unless the caller just did), settle payment status, move modifiedDate, and record the
         order_updated event."""
@@ -74,16 +79,13 @@ class OrderDesk:
             price_order(order, self.catalog)
         for check in order.checks:
             check.modified = self.now
-            if check.covered and check.paid_date is None and not check.voided:
-                check.paid_date = self.now
-        if order.paid_date is None and not order.voided and all(c.covered for c in order.checks):
-            order.paid_date = self.now
+        self._settle(order)
         self.book.touch(order, self.now)
-        view = self.book.view(order, self.now)
+        view = self.book.view(order, self.now, self.non_card_closed)
         self.last_event = record(self.world, self.ctx.world.clock, "toast", "order_updated", "order_updated",
                                  {"restaurantGuid": self.restaurant.guid, "order": webhook_view(view)},
                                  self.restaurant.guid)
-        return view
+        return self.shown(view)
 
     # Operations -----------------------------------------------------------------------------------------------
 
@@ -91,10 +93,11 @@ class OrderDesk:
         """POST /prices: the priced order with null GUIDs; nothing is stored and no number is used up."""
         builder = self.builder(persist=False)
         order, payments = builder.order(body, None)
-        for check, raw, field in payments:          # checked like the real thing (references, amounts), not kept
-            builder.payment(raw, order, check, field)
         price_order(order, self.catalog)
-        return order.to_dict(self.now)
+        for check, raw, field in payments:          # checked like the real thing (references, amounts), not kept
+            check.payments.append(builder.payment(raw, order, check, field))
+        self._settle(order)
+        return self.shown(order.to_dict(self.now, self.non_card_closed))
 
     def applicable_discounts(self, body):
         """Active discounts of the restaurant with the checks or selections of `body.order` they could apply to: with
@@ -119,18 +122,19 @@ class OrderDesk:
 
     def get(self, key):
         """GET /orders/{guid}: the order by GUID or by its externalId."""
-        return self.book.view(external.find_order(self.book, self.restaurant.guid, key), self.now)
+        return self.view(external.find_order(self.book, self.restaurant.guid, key))
 
     def create(self, body):
         holder = self._taken(external.order_ids(body))
         if holder is not None:
-            return self.book.view(self.book.orders[holder], self.now)
+            return self.view(self.book.orders[holder])
         builder = self.builder()
         order, payments = builder.order(body, None)
-        order.server_guid = self.api_server
+        if order.approval_status == "APPROVED":
+            order.approval_status = self.ctx.sandbox.config.toast_api_order_approval
         order.display_number = self.book.next_display_number(self.restaurant.guid, order.business_date)
         for check in order.checks:
-            check.display_number = order.display_number
+            check.display_number = check.display_number or order.display_number     # a client's own is kept
         price_order(order, self.catalog)
         for check, raw, field in payments:
             check.payments.append(builder.payment(raw, order, check, field))
@@ -148,6 +152,8 @@ class OrderDesk:
         return self.changed(order)
 
     def add_check_discounts(self, order_guid, check_guid, bodies):
+        if len(bodies) > 1:         # "only one appliedDiscount is allowed per check" in a POST (judgement: per request)
+            raise BadRequest(errors.ONE_CHECK_DISCOUNT, field="[1]")
         order = self._changeable(order_guid)
         check = self._check(order, check_guid)
         builder = self.builder()
@@ -160,6 +166,8 @@ class OrderDesk:
         selection = next((s for s in check.selections if s.guid == (selection_guid or "").lower()), None)
         if selection is None:
             raise NotFound(errors.SELECTION_NOT_FOUND)
+        if len(selection.discounts) + len(bodies) > 1:
+            raise BadRequest(errors.ONE_SELECTION_DISCOUNT, field="[1]" if len(bodies) > 1 else "[0]")
         builder = self.builder()
         selection.discounts.extend(builder.discount(raw, "ITEM", f"[{i}]", selection.guid)
                                    for i, raw in enumerate(bodies))
@@ -184,6 +192,10 @@ class OrderDesk:
         payment = next((p for p in check.payments if p.guid == (payment_guid or "").lower()), None)
         if payment is None:
             raise NotFound(errors.PAYMENT_NOT_FOUND)
+        status = payment.status_at(self.now >= order.closeout_at)
+        if not (payment.type == "OTHER" and status != "VOIDED" or payment.type == "CREDIT" and status == "AUTHORIZED"):
+            raise BadRequest(errors.TIP_NOT_ADJUSTABLE.format(guid=payment.guid, type=payment.type, status=status),
+                             field="tipAmount")
         tip = cents(Decimal(str(body["tipAmount"])))
         if tip < 0:
             raise BadRequest(errors.TIP_NEGATIVE, field="tipAmount")

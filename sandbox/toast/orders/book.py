@@ -37,9 +37,9 @@ class OrderBook:
         self.__dict__.update(state)
         self.renderings = Renderings()
 
-    def view(self, order, now):
+    def view(self, order, now, non_card_closed=True):
         """The order's wire form at `now`, rendered once while it stays unchanged (see Renderings)."""
-        return self.renderings.get(order, now)
+        return self.renderings.get(order, now, non_card_closed)
 
     def share(self):
         """Offer every order to the worlds copied from this (template) book; returns them."""

@@ -10,8 +10,8 @@ from sandbox.core.errors import BadRequest, NotFound, PayloadTooLarge
 from sandbox.toast.access import is_guid
 from sandbox.toast.dates import business_date, closeout
 from sandbox.toast.orders import errors
-from sandbox.toast.orders.models import (AppliedDiscount, AppliedServiceCharge, Check, Customer, DeliveryInfo, Order,
-                                         Payment, Selection)
+from sandbox.toast.orders.guests import CurbsidePickup, Customer, DeliveryInfo, Loyalty
+from sandbox.toast.orders.models import ZERO, AppliedDiscount, AppliedServiceCharge, Check, Order, Payment, Selection
 from sandbox.toast.orders.pricing import cents
 
 MAX_CHECKS = 30
@@ -19,12 +19,23 @@ MAX_CHECKS = 30
 # hyphens are taken as separators (every domain needs a dot; judgement), anything else is refused.
 MAX_EMAIL = 53
 EMAIL = re.compile(r"^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*@[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*\.[A-Za-z0-9_]+$")
-API_PAYMENT_TYPES = ("OTHER", "CASH")
+# The spec's Payment.type: only OTHER and CREDIT may be posted; cash is an OTHER payment option of the restaurant.
+API_PAYMENT_TYPES = ("OTHER", "CREDIT")
 # Orders promised this far ahead (or more) wait as FUTURE orders instead of going to the kitchen.
 FUTURE_AFTER_SECONDS = 2 * 3600
-# When an ASAP order is expected ready without a requiredPrepTime (judgement: 15 min take-out, 30 min delivery).
-DEFAULT_PREP_SECONDS = {"TAKE_OUT": 900, "DELIVERY": 1800}
+# The prep time of a take-out or delivery order that names none: the spec's POST /orders example response shows
+# `requiredPrepTime: PT15M` and the order ready 15 minutes after it opened.
+DEFAULT_PREP_TIME = "PT15M"
 PREP_TIME = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
+# The restaurant service of an order follows its local time: Lunch before 16:00, Dinner after (the seeded services).
+DINNER_FROM_HOUR = 16
+
+
+def restaurant_service(catalog, instant, restaurant):
+    """The GUID of the restaurant service (Lunch, Dinner) an order opened at `instant` belongs to."""
+    hour = datetime.fromtimestamp(instant, ZoneInfo(restaurant.time_zone)).hour
+    wanted = "Lunch" if hour < DINNER_FROM_HOUR else "Dinner"
+    return next((guid for guid, s in catalog.named["restaurantServices"].items() if s.name == wanted), None)
 
 
 def prep_seconds(text):
@@ -55,8 +66,9 @@ def _instant(text):
 class Builder:
     """Builds order pieces for one restaurant; `new_guid()` gives GUIDs (None for POST /prices)."""
 
-    def __init__(self, restaurant, catalog, now, new_guid):
+    def __init__(self, restaurant, catalog, now, new_guid, server=None):
         self.restaurant = restaurant
+        self.server = server                # the employee payments and orders made through the API are put on
         self.catalog = catalog
         self.now = now
         self.new_guid = new_guid
@@ -109,8 +121,11 @@ class Builder:
         quantity = _decimal(body.get("quantity", 1), f"{field}.quantity")
         if quantity <= 0:
             raise BadRequest(errors.QUANTITY_POSITIVE, field=f"{field}.quantity")
+        modifiers, size_price = self._modifiers(item, body.get("modifiers") or [], f"{field}.modifiers")
         price = item.price_at(datetime.fromtimestamp(self.priced_at, ZoneInfo(self.restaurant.time_zone))) \
             if item.time_prices else item.price
+        if size_price is not None:          # a SIZE_PRICE item costs what its chosen size does
+            price = size_price
         if body.get("externalPriceAmount") is not None:
             price = cents(_decimal(body["externalPriceAmount"], f"{field}.externalPriceAmount"))
             if price < 0:
@@ -118,14 +133,21 @@ class Builder:
         selection = Selection(self.new_guid(), item.guid, item.multi_location_id, item.group_guid, item.name, price,
                               quantity, item.sales_category_guid, item.plu, self.now, list(item.tax_rate_guids),
                               external_id=body.get("externalId"))
-        selection.modifiers = self._modifiers(item, body.get("modifiers") or [], f"{field}.modifiers")
+        selection.modifiers = modifiers
+        if len(body.get("appliedDiscounts") or []) > 1:
+            raise BadRequest(errors.ONE_SELECTION_DISCOUNT, field=f"{field}.appliedDiscounts[1]")
         for index, raw in enumerate(body.get("appliedDiscounts") or []):
             selection.discounts.append(self.discount(raw, "ITEM", f"{field}.appliedDiscounts[{index}]",
                                                      selection.guid))
         return selection
 
     def _modifiers(self, item, raws, field):
+        """The modifier selections, and the chosen size's price for a SIZE_PRICE item (the size itself then
+        adds nothing, so the item's price is its receiptLinePrice); None without a size. Options of a group that
+        prices them (by size and/or sequence) cost what its rules say for their position and the item's size."""
         chosen = []
+        size_price = size_name = None
+        group_priced = []
         counts = {guid: 0 for guid in item.modifier_group_guids}
         for index, raw in enumerate(raws):
             where = f"{field}[{index}]"
@@ -139,20 +161,28 @@ class Builder:
             quantity = _decimal(raw.get("quantity", 1), f"{where}.quantity")
             if quantity <= 0:
                 raise BadRequest(errors.QUANTITY_POSITIVE, field=f"{where}.quantity")
+            price = option.price
+            group = self.catalog.modifier_groups[group_guid]
+            if group.sizes_of == item.guid:
+                size_price, size_name, price = option.price, option.name, ZERO
+            elif group.pricing_strategy != "NONE":
+                group_priced.append((len(chosen), group, counts[group_guid]))
             chosen.append(Selection(self.new_guid(), option.guid, option.multi_location_id, group_guid, option.name,
-                                    option.price, quantity, item.sales_category_guid, None, self.now,
+                                    price, quantity, item.sales_category_guid, None, self.now,
                                     list(option.tax_rate_guids), external_id=raw.get("externalId"),
                                     is_modifier=True,
                                     pre_modifier_guid=self._optional(self.catalog.named["preModifiers"],
                                                                      raw.get("preModifier"), "PreModifier",
                                                                      f"{where}.preModifier")))
+        for position, group, sequence in group_priced:
+            chosen[position].unit_price = group.option_price(sequence, size_name)
         for group_guid, count in counts.items():
             group = self.catalog.modifier_groups[group_guid]
             if not group.min_selections <= count <= group.max_selections:
                 raise BadRequest(errors.MODIFIER_COUNT.format(item=item.guid, min=group.min_selections,
                                                               max=group.max_selections, group=group.guid,
                                                               count=count), field=field)
-        return chosen
+        return chosen, size_price
 
     def discount(self, body, level, field, selection_guid=None):
         """An applied discount at ITEM or CHECK level, from the restaurant's configured discounts."""
@@ -173,9 +203,12 @@ class Builder:
                                     external_id=body.get("externalId"))
 
     def payment(self, body, order, check, field):
-        """A payment an integration adds (OTHER or CASH); the check's order gives its business date."""
+        """A payment an integration adds (OTHER or CREDIT); the check's order gives its business date. A CREDIT
+        payment stays AUTHORIZED, its tip adjustable, until the business day closes out and captures it."""
         if body.get("type") not in API_PAYMENT_TYPES:
             raise BadRequest(errors.PAYMENT_TYPE.format(type=body.get("type")), field=f"{field}.type")
+        if body["type"] == "OTHER" and not body.get("otherPayment"):
+            raise BadRequest(errors.OTHER_PAYMENT_REQUIRED, field=f"{field}.otherPayment")
         amount = cents(_decimal(body["amount"], f"{field}.amount"))
         tip = cents(_decimal(body.get("tipAmount") or 0, f"{field}.tipAmount"))
         if amount <= 0:
@@ -183,14 +216,15 @@ class Builder:
         if tip < 0:
             raise BadRequest(errors.TIP_NEGATIVE, field=f"{field}.tipAmount")
         other = None
-        if body.get("type") == "OTHER" and body.get("otherPayment"):
+        if body["type"] == "OTHER":
             other = self._lookup(self.catalog.named["alternatePaymentTypes"], body["otherPayment"],
                                  "AlternatePaymentType", f"{field}.otherPayment").guid
         tendered = body.get("amountTendered")
         return Payment(self.new_guid(), body["type"], amount, tip, self.now, business_date(self.now, self.restaurant),
                        order.guid, check.guid, other_payment_guid=other,
                        amount_tendered=cents(_decimal(tendered, f"{field}.amountTendered")) if tendered else None,
-                       external_id=body.get("externalId"))
+                       external_id=body.get("externalId"), server_guid=self.server,
+                       status="AUTHORIZED" if body["type"] == "CREDIT" else "CAPTURED")
 
     def _customer(self, body, field, required):
         if not body:
@@ -214,13 +248,26 @@ class Builder:
                             address2=body.get("address2"), country=body.get("country"),
                             latitude=body.get("latitude"), longitude=body.get("longitude"), notes=body.get("notes"))
 
+    def _curbside(self, body):
+        if not body:
+            return None
+        return CurbsidePickup(self.new_guid(), body.get("transportDescription"), body.get("transportColor"),
+                              body.get("notes"))
+
     def check(self, body, order, field):
-        check = Check(self.new_guid(), order.display_number, order.opened, self.now, external_id=body.get("externalId"),
-                      tab_name=body.get("tabName"), tax_exempt=bool(body.get("taxExempt")))
+        check = Check(self.new_guid(), body.get("displayNumber") or order.display_number, order.opened, self.now,
+                      external_id=body.get("externalId"), tab_name=body.get("tabName"),
+                      tax_exempt=bool(body.get("taxExempt")), opened_by=self.server)
         check.customer = self._customer(body.get("customer"), f"{field}.customer",
                                         required=order.dining_behavior in ("TAKE_OUT", "DELIVERY"))
+        loyalty = body.get("appliedLoyaltyInfo")
+        if loyalty:
+            check.loyalty = Loyalty(self.new_guid(), loyalty["loyaltyIdentifier"], loyalty["vendor"],
+                                    loyalty.get("maskedLoyaltyIdentifier"))
         for index, raw in enumerate(body["selections"]):
             check.selections.append(self.selection(raw, f"{field}.selections[{index}]"))
+        if len(body.get("appliedDiscounts") or []) > 1:
+            raise BadRequest(errors.ONE_CHECK_DISCOUNT, field=f"{field}.appliedDiscounts[1]")
         for index, raw in enumerate(body.get("appliedDiscounts") or []):
             check.discounts.append(self.discount(raw, "CHECK", f"{field}.appliedDiscounts[{index}]"))
         for index, raw in enumerate(body.get("appliedServiceCharges") or []):
@@ -240,21 +287,27 @@ class Builder:
         order = Order(self.new_guid(), self.restaurant.guid, dining.guid, dining.behavior, opened, self.now,
                       self.now, day, closeout(day, self.restaurant), display_number,
                       promised=promised, external_id=body.get("externalId"),
-                      number_of_guests=body.get("numberOfGuests"), channel_guid=body.get("channelGuid"),
+                      number_of_guests=body.get("numberOfGuests") or 1, channel_guid=body.get("channelGuid"),
                       approval_status="FUTURE" if promised and promised - self.now >= FUTURE_AFTER_SECONDS
                       else "APPROVED")
         prep = body.get("requiredPrepTime")
-        order.required_prep_time = prep
         if dining.behavior != "DINE_IN":
-            order.estimated_fulfillment = promised or self.now + (prep_seconds(prep) if prep else
-                                                                  DEFAULT_PREP_SECONDS.get(dining.behavior, 900))
+            prep = prep or DEFAULT_PREP_TIME
+            order.estimated_fulfillment = promised or self.now + prep_seconds(prep)
         elif prep:
             prep_seconds(prep)
+        order.required_prep_time = prep
         order.revenue_center_guid = self._optional(self.catalog.revenue_centers, body.get("revenueCenter"),
                                                    "RevenueCenter", "revenueCenter")
-        order.table_guid = self._optional(self.catalog.tables, body.get("table"), "Table", "table")
-        order.service_area_guid = self._optional(self.catalog.service_areas, body.get("serviceArea"),
-                                                 "ServiceArea", "serviceArea")
+        table = self._lookup(self.catalog.tables, body["table"], "Table", "table", required=False) \
+            if body.get("table") else None
+        order.table_guid = table.guid if table else None
+        # The table's service area and the time's restaurant service, as the POS fills them in.
+        order.service_area_guid = table.service_area_guid if table else \
+            self._optional(self.catalog.service_areas, body.get("serviceArea"), "ServiceArea", "serviceArea")
+        order.restaurant_service_guid = restaurant_service(self.catalog, opened, self.restaurant)
+        order.server_guid = self.server
+        order.curbside = self._curbside(body.get("curbsidePickupInfo"))
         if dining.behavior == "DELIVERY":
             order.delivery_info = self._delivery(body.get("deliveryInfo"))
         payments = []

@@ -28,7 +28,7 @@ def orders_bulk(ctx):
     desk = _desk(ctx)
     guids, has_next = listing.bulk_page(desk.book, desk.restaurant.guid, ctx.params)
     headers = listing.link_headers(request.host_url, request.path, request.args, ctx.params.get("page", 1), has_next)
-    return Reply([desk.book.view(desk.book.orders[guid], desk.now) for guid in guids], headers=headers)
+    return Reply([desk.view(desk.book.orders[guid]) for guid in guids], headers=headers)
 
 
 def order_guids(ctx):
@@ -43,7 +43,8 @@ def payment_guids(ctx):
 
 def get_payment(ctx):
     desk = _desk(ctx)
-    return listing.payment(desk.book, desk.restaurant.guid, ctx.params["guid"]).to_dict()
+    order, payment = listing.payment(desk.book, desk.restaurant.guid, ctx.params["guid"])
+    return payment.to_dict(desk.now >= order.closeout_at)
 
 
 def applicable_discounts(ctx):

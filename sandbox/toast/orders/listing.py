@@ -74,10 +74,11 @@ def payment_guids(book, restaurant_guid, params):
 
 
 def payment(book, restaurant_guid, guid):
+    """The order holding a payment, and the payment; 400 for a malformed GUID, 404 when not found."""
     if not is_guid(guid):
         raise BadRequest(errors.GUID_MALFORMED, field="guid")
     order = book.get(restaurant_guid, book.payments.get(guid.lower()))
     found = next((p for p in (order.payments if order else ()) if p.guid == guid.lower()), None)
     if found is None:
         raise NotFound(errors.PAYMENT_NOT_FOUND)
-    return found
+    return order, found

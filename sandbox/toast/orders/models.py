@@ -5,8 +5,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sandbox.toast.dates import toast_date
+# Guests' data lives in guests.py; imported here too, so world exports that name these types here still load.
+from sandbox.toast.orders.guests import Customer, DeliveryInfo  # noqa: F401
 
 ZERO = Decimal("0.00")
+# The spec's Order.deletedDate and Check.deletedDate: the Unix epoch while not deleted.
+NOT_DELETED = "1970-01-01T00:00:00.000+0000"
 
 
 def money(value):
@@ -48,7 +52,7 @@ class AppliedDiscount:
     fixed: Decimal = None
     amount: Decimal = ZERO
     external_id: str = None
-    processing_state: str = "APPLIED"
+    processing_state: str = None       # loyalty rewards only (the spec): null for the restaurant's own discounts
     trigger_selection_guid: str = None
 
     def to_dict(self):
@@ -121,7 +125,7 @@ class Selection:
             "modifiers": [m.to_dict() for m in self.modifiers], "fulfillmentStatus": self.fulfillment_status,
             "fulfillment": None, "taxInclusion": "NOT_INCLUDED",
             "appliedTaxes": [t.to_dict(self.guid) for t in self.applied_taxes],
-            "diningOption": dining, "receiptLinePrice": money(self.unit_with_modifiers),
+            "diningOption": dining, "receiptLinePrice": money(self.unit_price),
             "optionGroupPricingMode": "ADJUSTS_PRICE" if self.is_modifier else None, "splitOrigin": None,
         }
 
@@ -177,8 +181,14 @@ class Payment:
     refund_date: float = None
     refund_business_date: int = None
     device_id: str = None
+    server_guid: str = None
 
-    def to_dict(self):
+    def status_at(self, captured):
+        """AUTHORIZED card payments are captured when the business day closes out (the guide: usually at its end)."""
+        return "CAPTURED" if captured and self.status == "AUTHORIZED" else self.status
+
+    def to_dict(self, captured=True):
+        """The payment; `captured` says whether its order's business day has closed out."""
         refund = None
         if self.refund_amount is not None:
             refund = {"refundAmount": money(self.refund_amount), "tipRefundAmount": 0.0,
@@ -189,9 +199,10 @@ class Payment:
             "paidDate": toast_date(self.paid_date), "paidBusinessDate": self.paid_business_date, "type": self.type,
             "cardEntryMode": self.card_entry_mode, "amount": money(self.amount), "tipAmount": money(self.tip_amount),
             "amountTendered": money(self.amount_tendered), "cardType": self.card_type, "first6Digits": None,
-            "last4Digits": self.last4, "originalProcessingFee": None, "server": None, "cashDrawer": None,
+            "last4Digits": self.last4, "originalProcessingFee": None,
+            "server": ref(self.server_guid, "RestaurantUser"), "cashDrawer": None,
             "refundStatus": "NONE" if refund is None else ("FULL" if self.refund_amount >= self.amount else "PARTIAL"),
-            "refund": refund, "paymentStatus": self.status,
+            "refund": refund, "paymentStatus": self.status_at(captured),
             "voidInfo": {"voidUser": None, "voidApprover": None, "voidDate": toast_date(self.void_date),
                          "voidBusinessDate": self.void_business_date, "voidReason": None}
             if self.void_date is not None else None,
@@ -201,44 +212,6 @@ class Payment:
             "orderGuid": self.order_guid, "checkGuid": self.check_guid, "tenderTransactionGuid": None,
             "networkTransactionIdentifier": None,
         }
-
-
-@dataclass(slots=True)
-class Customer:
-    guid: str
-    first_name: str
-    last_name: str
-    phone: str
-    email: str
-
-    def to_dict(self):
-        return {"guid": self.guid, "entityType": "Customer", "firstName": self.first_name,
-                "lastName": self.last_name, "phone": self.phone, "phoneCountryCode": "1" if self.phone else None,
-                "email": self.email}
-
-
-@dataclass(slots=True)
-class DeliveryInfo:
-    address1: str
-    city: str
-    state: str
-    zip_code: str
-    address2: str = None
-    country: str = None
-    latitude: float = None
-    longitude: float = None
-    notes: str = None
-    delivery_state: str = "PENDING"
-    dispatched_date: float = None
-    delivered_date: float = None
-    employee_guid: str = None
-
-    def to_dict(self):
-        return {"address1": self.address1, "address2": self.address2, "city": self.city,
-                "administrativeArea": None, "state": self.state, "zipCode": self.zip_code, "country": self.country,
-                "latitude": self.latitude, "longitude": self.longitude, "notes": self.notes,
-                "deliveredDate": toast_date(self.delivered_date), "dispatchedDate": toast_date(self.dispatched_date),
-                "deliveryEmployee": ref(self.employee_guid, "RestaurantUser"), "deliveryState": self.delivery_state}
 
 
 @dataclass(slots=True)
@@ -252,6 +225,7 @@ class Check:
     service_charges: list = field(default_factory=list)
     payments: list = field(default_factory=list)
     customer: Customer = None
+    loyalty: object = None             # a guests.Loyalty
     tab_name: str = None
     tax_exempt: bool = False
     external_id: str = None
@@ -273,30 +247,50 @@ class Check:
     def covered(self):
         return bool(self.selections) and self.paid_total >= self.total_amount
 
-    def payment_status(self, now, closeout_at):
-        """OPEN until payments cover the total; PAID until the business day closes out; CLOSED after."""
+    def _closes_when_paid(self, non_card_closed):
+        return non_card_closed and not any(p.type == "CREDIT" and p.void_date is None for p in self.payments)
+
+    def payment_status(self, now, closeout_at, non_card_closed=True):
+        """OPEN until payments cover the total. Then PAID while a card payment's tip can still be adjusted (until the
+        business day closes out), CLOSED after; paid without a card, CLOSED at once (`non_card_closed`, the spec's
+        reading) or PAID until the close-out like card payments."""
         if not self.covered:
             return "OPEN"
-        return "CLOSED" if now >= closeout_at else "PAID"
+        if now >= closeout_at or self._closes_when_paid(non_card_closed):
+            return "CLOSED"
+        return "PAID"
 
-    def to_dict(self, behavior, now, closeout_at, dining, device):
+    def closed_date(self, status, closeout_at, non_card_closed=True):
+        """When the check turned CLOSED: when it was paid, or at the close-out for a check that waited for it."""
+        if status != "CLOSED":
+            return None
+        paid = self.paid_date or self.void_date
+        if paid is not None and paid < closeout_at and self._closes_when_paid(non_card_closed):
+            return paid
+        return max(closeout_at, paid or 0)
+
+    def to_dict(self, behavior, now, closeout_at, dining, device, non_card_closed=True):
         """The check; `dining` and `device` are the order's dining option reference and device."""
-        status = self.payment_status(now, closeout_at)
-        closed = max(closeout_at, self.paid_date or 0) if status == "CLOSED" else None
+        status = self.payment_status(now, closeout_at, non_card_closed)
+        closed = self.closed_date(status, closeout_at, non_card_closed)
+        captured = now >= closeout_at
         return {
             "guid": self.guid, "entityType": "Check", "externalId": self.external_id,
             "createdDate": toast_date(self.created), "openedDate": toast_date(self.opened),
             "closedDate": toast_date(closed), "modifiedDate": toast_date(self.modified or self.created),
-            "deletedDate": None, "deleted": False, "selections": [s.to_dict(dining) for s in self.selections],
+            "deletedDate": NOT_DELETED, "deleted": False, "selections": [s.to_dict(dining) for s in self.selections],
             "customer": self.customer.to_dict() if self.customer else None,
-            "appliedLoyaltyInfo": None, "taxExempt": self.tax_exempt, "displayNumber": self.display_number,
+            "appliedLoyaltyInfo": self.loyalty.to_dict() if self.loyalty else None, "taxExempt": self.tax_exempt,
+            "displayNumber": self.display_number,
             "appliedServiceCharges": [c.to_dict(behavior) for c in self.service_charges],
             "amount": money(self.amount), "taxAmount": money(self.tax_amount), "totalAmount": money(self.total_amount),
-            "payments": [p.to_dict() for p in self.payments], "tabName": self.tab_name, "paymentStatus": status,
+            "payments": [p.to_dict(captured) for p in self.payments], "tabName": self.tab_name,
+            "paymentStatus": status,
             "appliedDiscounts": [d.to_dict() for d in self.discounts], "voided": self.voided,
             "voidDate": toast_date(self.void_date), "voidBusinessDate": self.void_business_date,
             "paidDate": toast_date(self.paid_date), "createdDevice": device, "lastModifiedDevice": device,
-            "duration": None, "openedBy": ref(self.opened_by, "RestaurantUser"),
+            "duration": int(self.paid_date - self.created) if closed is not None and self.paid_date else None,
+            "openedBy": ref(self.opened_by, "RestaurantUser"),
         }
 
 
@@ -332,6 +326,7 @@ class Order:
     required_prep_time: str = None     # ISO-8601 duration as sent, e.g. PT15M
     device_id: str = None              # the POS device that took the order (None for API orders)
     restaurant_service_guid: str = None
+    curbside: object = None            # a guests.CurbsidePickup, for curbside dining options
 
     @property
     def payments(self):
@@ -347,31 +342,37 @@ class Order:
             for payment in check.payments:
                 payment.status, payment.void_date, payment.void_business_date = "VOIDED", when, day
 
-    def to_dict(self, now):
-        """The Order as the API returns it."""
-        statuses = {c.payment_status(now, self.closeout_at) for c in self.checks}
-        closed = max(self.closeout_at, self.paid_date or 0) if statuses == {"CLOSED"} else None
+    def to_dict(self, now, non_card_closed=True):
+        """The Order as the API returns it (`non_card_closed`: see Check.payment_status)."""
         dining = {"guid": self.dining_option_guid, "entityType": "DiningOption", "externalId": None}
         device = {"id": self.device_id}
+        checks = [c.to_dict(self.dining_behavior, now, self.closeout_at, dining, device, non_card_closed)
+                  for c in self.checks]
+        closed = None
+        if all(c["paymentStatus"] == "CLOSED" for c in checks):
+            closed = max((c.closed_date("CLOSED", self.closeout_at, non_card_closed) for c in self.checks),
+                         default=None)
         return {
             "guid": self.guid, "entityType": "Order", "externalId": self.external_id,
             "openedDate": toast_date(self.opened), "modifiedDate": toast_date(self.modified),
             "promisedDate": toast_date(self.promised), "channelGuid": self.channel_guid,
             "diningOption": dining,
-            "checks": [c.to_dict(self.dining_behavior, now, self.closeout_at, dining, device) for c in self.checks],
+            "checks": checks,
             "table": ref(self.table_guid, "Table"), "serviceArea": ref(self.service_area_guid, "ServiceArea"),
             "restaurantService": ref(self.restaurant_service_guid, "RestaurantService"),
             "revenueCenter": ref(self.revenue_center_guid, "RevenueCenter"),
-            "source": self.source, "duration": None,
+            "source": self.source,
+            "duration": int(self.paid_date - self.created) if closed is not None and self.paid_date else None,
             "deliveryInfo": self.delivery_info.to_dict() if self.delivery_info else None,
             "requiredPrepTime": self.required_prep_time,
             "estimatedFulfillmentDate": toast_date(self.estimated_fulfillment),
             "numberOfGuests": self.number_of_guests, "voided": self.voided, "voidDate": toast_date(self.void_date),
             "voidBusinessDate": self.void_business_date, "paidDate": toast_date(self.paid_date),
-            "closedDate": toast_date(closed), "deletedDate": None, "deleted": False,
+            "closedDate": toast_date(closed), "deletedDate": NOT_DELETED, "deleted": False,
             "businessDate": self.business_date, "server": ref(self.server_guid, "RestaurantUser"),
             "pricingFeatures": ["TAXESV2"], "approvalStatus": self.approval_status, "createdDevice": device,
-            "createdDate": toast_date(self.created), "lastModifiedDevice": device, "curbsidePickupInfo": None,
+            "createdDate": toast_date(self.created), "lastModifiedDevice": device,
+            "curbsidePickupInfo": self.curbside.to_dict() if self.curbside else None,
             "marketplaceFacilitatorTaxInfo": None, "createdInTestMode": False, "appliedPackagingInfo": None,
             "excessFood": False, "displayNumber": self.display_number,
         }

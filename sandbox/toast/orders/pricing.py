@@ -2,14 +2,15 @@
 
 Rules, in order, for each check:
 1. A selection's pre-discount price is (item price + modifier prices x modifier quantity) x quantity.
-2. Item-level discounts come off that (percent of it, or a fixed amount capped at what is left): its `price`.
-3. Check-level discounts come off the sum of selection prices (percent, or fixed capped at what is left).
+2. Item-level discounts come off that (percent of it, or a fixed amount capped at what is left).
+3. Check-level discounts come off the sum of what is left (percent, or fixed capped at what is left), shared over
+   the selections in proportion (the last takes the remainder). A selection's `price` is net of both, as the spec
+   defines Selection.price ("including discounts at the check level"), so the selections add up to the check.
 4. Service charges: fixed, or a percent of the pre-discount subtotal.
-5. Tax per selection and tax rate, on the selection price less its share of the check discounts (shared in
-   proportion to price; the last selection takes the remainder), rounded half up to the cent per tax line.
-   Taxable service charges are taxed the same way.
-6. amount = selection prices - check discounts + service charges; taxAmount = selection taxes + service charge
-   taxes; totalAmount = amount + taxAmount. Tips are not part of the total.
+5. Tax per selection and tax rate on its price, rounded half up to the cent per tax line. Taxable service charges
+   are taxed the same way.
+6. amount = selection prices + service charges; taxAmount = selection taxes + service charge taxes;
+   totalAmount = amount + taxAmount. Tips are not part of the total.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -79,8 +80,9 @@ def price_check(check, catalog):
         else:
             share = cents(check_discounts * selection.price / subtotal) if subtotal else ZERO
             shared += share
+        selection.price -= share
         taxed = [] if check.tax_exempt else selection.tax_rate_guids
-        selection.applied_taxes = _taxes(selection.price - share, taxed, catalog)
+        selection.applied_taxes = _taxes(selection.price, taxed, catalog)
         selection.tax = sum((t.amount for t in selection.applied_taxes), ZERO)
     charges = ZERO
     charge_taxes = ZERO
@@ -93,7 +95,7 @@ def price_check(check, catalog):
         charge.applied_taxes = _taxes(charge.charge_amount, taxed, catalog)
         charges += charge.charge_amount
         charge_taxes += sum((t.amount for t in charge.applied_taxes), ZERO)
-    check.amount = subtotal - check_discounts + charges
+    check.amount = sum((s.price for s in live), ZERO) + charges
     check.tax_amount = sum((s.tax for s in live), ZERO) + charge_taxes
     check.total_amount = check.amount + check.tax_amount
 

@@ -25,14 +25,15 @@ class Renderings:
     def __len__(self):
         return len(self._entries)
 
-    def get(self, order, now):
-        """The order's wire form at `now` (read-only: a caller that needs another shape copies it)."""
-        closed = now >= order.closeout_at
+    def get(self, order, now, non_card_closed=True):
+        """The order's wire form at `now` (read-only: a caller that needs another shape copies it);
+        `non_card_closed` is the process's reading of a check paid without a card (Check.payment_status)."""
+        closed = (now >= order.closeout_at, non_card_closed)
         entry = self._entries.get(order.guid)
         if entry is not None and entry[0] == closed:
             self._entries.move_to_end(order.guid)
             return entry[1]
-        view = Encoded(order.to_dict(now))
+        view = Encoded(order.to_dict(now, non_card_closed))
         self._entries[order.guid] = (closed, view)
         self._entries.move_to_end(order.guid)
         if len(self._entries) > self.size:
