@@ -153,6 +153,17 @@ class Config:
                                                                 "that wait (a hang or latency fault, a body still "
                                                                 "arriving) beyond the rest answer 503"})
 
+    toast_analytics_limits: bool = field(default=True, metadata={
+        "doc": "Enforce the analytics API's own per-endpoint limits (10 report requests per hour for long ranges ...)."})
+    analytics_ready_seconds: float = field(default=2.0, metadata={
+        "doc": "Seconds (sandbox clock) an analytics report answers 202 IN_PROGRESS before it is ready."})
+    analytics_settlement_days: int = field(default=1, metadata={
+        "doc": "Days from a card payment's business date to its payout's settled date."})
+    analytics_card_fee_percent: float = field(default=2.49, metadata={
+        "doc": "Card processing fee, percent of each card payment, in payout reports."})
+    analytics_card_fee_fixed: float = field(default=0.15, metadata={
+        "doc": "Card processing fee, fixed amount per card payment, in payout reports."})
+
     @property
     def reserve(self):
         """Threads kept for the control API and health."""
@@ -237,6 +248,11 @@ class ConfigSchema(Schema):
     server = mf.String(validate=validate.OneOf(["granian", "gunicorn"]))
     header_timeout = mf.Float(validate=validate.Range(min=0.1, max=3600))
     reserve_threads = mf.Integer(allow_none=True, validate=validate.Range(min=1, max=255))
+    toast_analytics_limits = mf.Boolean()
+    analytics_ready_seconds = mf.Float(validate=validate.Range(min=0, max=86400))
+    analytics_settlement_days = mf.Integer(validate=validate.Range(min=0, max=30))
+    analytics_card_fee_percent = mf.Float(validate=validate.Range(min=0, max=20))
+    analytics_card_fee_fixed = mf.Float(validate=validate.Range(min=0, max=10))
 
     @post_load
     def _build(self, data, **_):

@@ -91,6 +91,7 @@ test_device_details = _property_test("toast-device-details-v1.yaml")
 test_stock = _property_test("toast-stock-v1.yaml")
 test_menus_v3 = _property_test("toast-menus-v3.yaml")
 test_availability = _property_test("toast-restaurant-availability-v1.yaml")
+test_analytics = _property_test("toast-analytics-v1.yaml")
 test_toster = _property_test("toster-v1.yaml")
 test_control = _property_test("sandbox-control-v1.yaml")
 
@@ -100,7 +101,8 @@ def test_every_spec_is_covered():
                "toast-orders-v2.yaml", "toast-menus-v2.yaml", "toast-config-v2.yaml", "toast-labor-v1.yaml",
                "toster-v1.yaml", "sandbox-control-v1.yaml", "toast-cash-management-v1.yaml", "toast-kitchen-v1.yaml",
                "toast-packaging-v1.yaml", "toast-ordermgmt-configuration-v1.yaml", "toast-device-details-v1.yaml",
-               "toast-stock-v1.yaml", "toast-menus-v3.yaml", "toast-restaurant-availability-v1.yaml"}
+               "toast-stock-v1.yaml", "toast-menus-v3.yaml", "toast-restaurant-availability-v1.yaml",
+               "toast-analytics-v1.yaml"}
     assert {spec.name for spec in SPECS} == covered
 
 

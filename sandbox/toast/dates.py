@@ -23,6 +23,11 @@ def _zone(name):
     return ZoneInfo(name)
 
 
+def local_time(epoch, restaurant):
+    """An instant as a datetime in the restaurant's time zone."""
+    return datetime.fromtimestamp(epoch, _zone(restaurant.time_zone))
+
+
 def business_date(epoch, restaurant):
     """The restaurant's business date (yyyyMMdd as an int) for an instant: local time, shifted by the closeout hour."""
     local = datetime.fromtimestamp(epoch, _zone(restaurant.time_zone))

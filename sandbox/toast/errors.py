@@ -1,5 +1,7 @@
 """Toast's error body and the message texts the platform uses."""
 
+from flask import request
+
 # Messages, as named constants so tests and handlers share one wording.
 TOKEN_MISSING = "Authorization header with a Bearer access token is required"
 TOKEN_MALFORMED = "The Authorization header must be 'Bearer <access token>'"
@@ -17,6 +19,7 @@ PARTNERS_ONLY = "Only partner API clients can use the partners API"
 GUID_MALFORMED = "The GUID was malformed"
 
 # What injected faults say, by status (scenarios may give their own message).
+REPORT_IN_PROGRESS = "The report is still being gathered; ask again later"
 FAULT_MESSAGES = {
     401: TOKEN_EXPIRED,
     429: "Rate limit exceeded; retry after the time in Retry-After",
@@ -45,6 +48,14 @@ def _one(error, request_id):
     }
 
 
+def in_progress(guid):
+    """The analytics API's 202 body for a report still being gathered."""
+    return {"message": REPORT_IN_PROGRESS, "reportStatus": "IN_PROGRESS", "reportRequestGuid": guid}
+
+
 def error_body(error, request_id):
-    """Toast's ErrorMessage: every key present, nulls included; sub-errors in `errors`."""
+    """Toast's ErrorMessage: every key present, nulls included; sub-errors in `errors`. A scenario's 202 is the
+    analytics API's in-progress answer for the report in the path."""
+    if error.status == 202:
+        return in_progress((request.view_args or {}).get("reportRequestGuid"))
     return _one(error, request_id)

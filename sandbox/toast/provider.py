@@ -4,6 +4,7 @@ from flask import request
 
 from sandbox.core.provider import Provider
 from sandbox.toast import access, errors, exported, published, ratelimits
+from sandbox.toast.analytics import handlers as analytics
 from sandbox.toast.auth import handlers as auth
 from sandbox.toast.availability import handlers as availability
 from sandbox.toast.cash import handlers as cash
@@ -41,6 +42,7 @@ class ToastProvider(Provider):
         ("toast-device-details-v1.yaml", venue.DEVICES),
         ("toast-stock-v1.yaml", stock.OPERATIONS),
         ("toast-restaurant-availability-v1.yaml", availability.OPERATIONS),
+        ("toast-analytics-v1.yaml", analytics.OPERATIONS),
     )
 
     @property

@@ -9,6 +9,35 @@ LOGINS = ("authenticationLoginPost", "legacyOauthTokenPost")
 ENDPOINTS = {("GET", "/menus/v2/menus"): "toast_menus_per_second",
              ("GET", "/menus/v3/menus"): "toast_menus_per_second",
              ("GET", "/orders/v2/ordersBulk"): "toast_bulk_per_second"}
+# The analytics API's own endpoint limits (the guide's "Analytics API rate limits"): (allowed, window seconds).
+_READ = ((5, 1), (30, 60))
+_SHORT = ((10, 60), (60, 3600))             # day and week ranges
+_LONG = ((10, 3600),)                       # month and year ranges, and custom ranges
+_BY_RANGE = {"day": _SHORT, "week": _SHORT, "month": _LONG, "year": _LONG}
+ANALYTICS = {
+    "postMetricsReportingDataCustomTimeRangeRequest": {None: _LONG},
+    "postMenuReportCustomTimeRange": {None: _LONG},
+    "postCheckReportingDataSpecificTimeRangeRequest": {"day": ((5, 60), (60, 86400))},
+    # The guide lists the metrics, menu and labor requests; the payout and guest ones are taken to match them.
+    **{operation: _BY_RANGE for operation in (
+        "postMetricsReportingDataSpecificTimeRangeRequest", "postMenuReportSpecificTimeRange",
+        "postLaborReportingDataSpecificTimeRangeRequest", "postPayoutReportSettledDateSpecificTimeRange",
+        "postPayoutReportPaymentsSpecificTimeRange", "postPayoutReportSalesDateSpecificTimeRange",
+        "postGuestReportPaymentDateSpecificTimeRange")},
+    **{operation: {None: _READ} for operation in (
+        "getMetricsReportingData", "getMetricsReportingDataSpecificTimeRange", "getCheckReportingData",
+        "getLaborReportingData", "getMenuReportingData", "getPayoutSettledDateReportingData",
+        "getPayoutPaymentsReportingData", "getPayoutSalesDateReportingData", "getGuestByPaymentDateReportingData")},
+}
+
+
+def _analytics(ctx, who):
+    by_range = ANALYTICS.get(ctx.operation.operation_id)
+    if by_range is None or not ctx.sandbox.config.toast_analytics_limits:
+        return []
+    time_range = ctx.request.view_args.get("timeRange") if ctx.request.view_args else None
+    windows = by_range.get(time_range if time_range in by_range else None, ())
+    return [Limit("ENDPOINT", who + (ctx.operation.operation_id,), allowed, seconds) for allowed, seconds in windows]
 
 
 def limits(ctx, client_ip):
@@ -29,7 +58,7 @@ def limits(ctx, client_ip):
     endpoint = ENDPOINTS.get((ctx.operation.method, ctx.operation.full_path))
     if endpoint:
         found.append(Limit("ENDPOINT", who + (ctx.operation.full_path,), getattr(config, endpoint), 1))
-    return found
+    return found + _analytics(ctx, who)
 
 
 def headers(verdict):

@@ -19,6 +19,7 @@ class ToastState:
     guests: dict = field(default_factory=dict)        # management group guid -> [Guest]
     catalogs: dict = field(default_factory=dict)      # restaurant guid -> Catalog
     orders: OrderBook = field(default_factory=OrderBook)
+    reports: dict = field(default_factory=dict)       # analytics report GUID -> the report (plain data)
 
 
 def toast_state(world):
