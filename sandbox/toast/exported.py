@@ -66,6 +66,22 @@ def check_import(state, where):
                 raise Refused(f"{where}.catalogs[{guid!r}].named[{name!r}]", "expected an object")
             check_mapping(named, catalog.Named, f"{where}.catalogs[{guid!r}].named[{name!r}]", key=lambda x: x.guid)
     _check_book(state.orders, state, f"{where}.orders")
+    _check_reports(state.reports, f"{where}.reports")
+
+
+def _check_reports(reports, where):
+    """Analytics reports are plain data: a kind, the client, three instants and lists of rows."""
+    for guid, report in reports.items():
+        here = f"{where}[{str(guid)[:60]!r}]"
+        if not isinstance(report, dict) or not isinstance(report.get("kind"), str) \
+                or not isinstance(report.get("client"), str):
+            raise Refused(here, "expected a report with a kind and a client")
+        if not all(isinstance(report.get(key), (int, float)) for key in ("created", "ready", "expires")):
+            raise Refused(here, "expected numbers for created, ready and expires")
+        for key in ("rows", "cumulative"):
+            rows = report.get(key, [])
+            if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+                raise Refused(f"{here}.{key}", "expected a list of rows")
 
 
 def _check_book(book, state, where):

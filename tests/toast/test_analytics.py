@@ -401,3 +401,47 @@ def test_reports_travel_with_exports_and_go_with_a_reset(client, era):
     assert client.post("/_sandbox/import", data=export.data, content_type="application/json").status_code == 200
     era = {"Authorization": f"Bearer {login(client, GROUP)}"}
     assert client.get(f"{ERA}/menu/{guid}", headers=era).json == rows
+
+
+@HISTORY
+def test_labor_report_and_hourly_metrics_add_up_to_the_labor_apis_time_entries(client, era):
+    """Hours and pay of hourly jobs come from the Labor API's own time entries (analytics reference: labor data is
+    for hourly jobs; pay includes overtime); the restaurant's row carries the day's net sales of the metrics."""
+    day = _today(client) - timedelta(days=2)
+    body = _body(day, day, restaurantIds=[HARBOR_DOWNTOWN])
+    labor = _report(client, era, "/labor/day", body)
+    metrics = _report(client, era, "/metrics/day", body)
+    by_job = _report(client, era, "/labor/day", {**body, "groupBy": ["JOB", "EMPLOYEE"]})
+    partner = {"Authorization": f"Bearer {login(client, PARTNER)}", "Toast-Restaurant-External-ID": HARBOR_DOWNTOWN}
+    entries = client.get(f"/labor/v1/timeEntries?businessDate={_int(day)}", headers=partner)
+    assert entries.status_code == 200
+    hourly = [e for e in entries.json if e["hourlyWage"] is not None]
+    assert hourly
+    hours = sum(Decimal(str(e["regularHours"])) + Decimal(str(e["overtimeHours"])) for e in hourly)
+    pay = sum(Decimal(str(e["hourlyWage"])) * (Decimal(str(e["regularHours"]))
+                                                + Decimal("1.5") * Decimal(str(e["overtimeHours"]))) for e in hourly)
+    assert len(labor) == 1 and _cents(labor[0]["totalHours"]) == _cents(hours)
+    assert _cents(labor[0]["totalCost"]) == _cents(pay)
+    assert _cents(labor[0]["regularCost"] + labor[0]["overtimeCost"]) == _cents(labor[0]["totalCost"])
+    assert labor[0]["netSalesAmount"] == metrics[0]["netSalesAmount"]
+    assert _cents(metrics[0]["hourlyJobTotalHours"]) == _cents(hours)
+    assert _cents(metrics[0]["hourlyJobTotalPay"]) == _cents(pay)
+    assert _cents(sum(Decimal(str(r["totalHours"])) for r in by_job)) == _cents(hours)
+    staff = {e["employeeReference"]["guid"] for e in hourly}
+    assert {r["employeeGuid"] for r in by_job} == staff and all(r["jobTitle"] for r in by_job)
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda report: report.update(rows="not a list"),
+    lambda report: report.update(ready="soon"),
+    lambda report: report.pop("kind"),
+    lambda report: report["rows"].append(7),
+])
+def test_a_tampered_report_in_a_world_file_is_refused(client, era, tamper):
+    day = _today(client) - timedelta(days=1)
+    assert client.post(ERA + "/metrics/day", headers=era, json=_body(day, day)).status_code == 200
+    export = client.get("/_sandbox/export").json
+    report = next(iter(export["state"]["toast"]["fields"]["reports"].values()))
+    tamper(report)
+    refused = client.post("/_sandbox/import", json=export)
+    assert refused.status_code == 400 and "state.toast.reports" in str(refused.json), refused.json

@@ -10,7 +10,9 @@ import time
 from sandbox.core.errors import BadRequest, NotFound
 from sandbox.core.pipeline import Reply, unlocked
 from sandbox.toast.access import reachable_restaurants
-from sandbox.toast.analytics import menu, payouts, sales
+from decimal import Decimal
+
+from sandbox.toast.analytics import labor, menu, payouts, sales
 from sandbox.toast.analytics.requests import (UNKNOWN_REPORT, chosen_restaurants, days_between, file_report,
                                               parse_range, read_report, refuse_future)
 from sandbox.toast.dates import business_date
@@ -57,7 +59,23 @@ def _metrics(ctx, time_range):
     pause = _pause(ctx.world)
     rows = sales.metrics_rows(state, restaurants, days, now, pause, hourly, group_by)
     cumulative = sales.metrics_rows(state, restaurants, days, now, pause, False, group_by, whole_range=True)
+    if not hourly and not group_by:
+        hourly_jobs = {r.guid: labor.hourly_totals(state, r, days, now) for r in restaurants}
+        _add_hourly_jobs(rows, hourly_jobs)
+        _add_hourly_jobs(cumulative, hourly_jobs, whole_range=True)
     return file_report(ctx, state, "metrics", rows, cumulative=cumulative, timeRange=time_range)
+
+
+def _add_hourly_jobs(rows, hourly_jobs, whole_range=False):
+    """The hours, pay and net sales per labor hour of hourly jobs on each restaurant's (whole-day) rows."""
+    for row in rows:
+        totals = hourly_jobs[row["restaurantGuid"]]
+        picked = totals.values() if whole_range else [totals.get(int(row["businessDate"]), (0, 0))]
+        hours = sum((h for h, _ in picked), Decimal(0))
+        pay = sum((p for _, p in picked), Decimal(0))
+        per_hour = Decimal(str(row["netSalesAmount"])) / hours if hours else Decimal(0)
+        row.update(hourlyJobTotalHours=str(hours.quantize(labor.CENT)), hourlyJobTotalPay=str(pay.quantize(labor.CENT)),
+                   hourlyJobSalesPerLaborHour=str(per_hour.quantize(labor.CENT)))
 
 
 @_gathered
@@ -109,6 +127,18 @@ def _server_name(state):
         employee = state.employees.get(restaurant_guid, {}).get(guid)
         return f"{employee.first_name} {employee.last_name}" if employee is not None else None
     return name
+
+
+@_gathered
+def post_labor(ctx):
+    state, restaurants, days, now = _request(ctx, ctx.params["timeRange"])
+    group_by = [g for g in ("JOB", "EMPLOYEE") if g in (ctx.body.get("groupBy") or [])]
+    return file_report(ctx, state, "labor", labor.labor_rows(state, restaurants, days, now, _pause(ctx.world),
+                                                             group_by))
+
+
+def get_labor(ctx):
+    return _read(ctx, "labor")
 
 
 @_gathered
@@ -200,6 +230,8 @@ OPERATIONS = {
     "getManagementGroupRestaurantsInformation": restaurants_information,
     "postCheckReportingDataSpecificTimeRangeRequest": post_check,
     "getCheckReportingData": get_check,
+    "postLaborReportingDataSpecificTimeRangeRequest": post_labor,
+    "getLaborReportingData": get_labor,
     "postMenuReportCustomTimeRange": post_menu_custom,
     "postMenuReportSpecificTimeRange": post_menu,
     "getMenuReportingData": get_menu,

@@ -190,6 +190,12 @@ class TimeEntry:
         unpaid = sum(b.seconds for b in self.breaks if not b.paid)
         return (Decimal(max(0, end - self.in_date - unpaid)) / HOUR).quantize(ZERO)
 
+    def hours_at(self, now):
+        """(regular, overtime) hours as of `now`: an entry still open counts its time so far as regular hours."""
+        if self.out_date is not None:
+            return self.regular_hours, self.overtime_hours
+        return self.worked_hours(self.out_at(now) or now), ZERO
+
     def labor_cost(self):
         """Wages earned on this entry: regular hours at the hourly wage, overtime at one and a half times it."""
         if self.hourly_wage is None:

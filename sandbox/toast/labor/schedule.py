@@ -114,7 +114,7 @@ class Schedule(LaborDesk):
         if entry.out_date is None:              # still clocked in, or clocked out automatically at closeout
             out = entry.out_at(self.now)
             view.update(outDate=toast_date(out), autoClockedOut=out is not None,
-                        regularHours=float(entry.worked_hours(out or self.now)))
+                        regularHours=float(entry.hours_at(self.now)[0]))
         return view
 
     def list_entries(self, params):
