@@ -57,6 +57,7 @@ def test_the_seeded_world_is_the_same_byte_for_byte_with_or_without_the_cache(tm
     (tmp_path / "blocked").write_text("no cache here")
     without = seeded(tmp_path / "blocked")
     cold = seeded(tmp_path / "cache")
-    assert len(list((tmp_path / "cache" / "pos-sandbox" / "parsed").iterdir())) == len(SPECS)
+    # Every API document is parsed at start (the index of published operations only when a path is unknown).
+    assert len(list((tmp_path / "cache" / "pos-sandbox" / "parsed").iterdir())) == len(SPECS) - 1
     warm = seeded(tmp_path / "cache")
     assert without == cold == warm

@@ -68,8 +68,8 @@ def test_menu_items_route_to_the_stations_of_their_group(world, harbor):
     for item in catalog.menu_items.values():
         group = catalog.menu_groups[item.group_guid].name
         names = [s.name for s in catalog.prep_stations_of(item.guid)]
-        assert names == {"Mains": ["Grill"], "Starters": ["Cold Line"], "Desserts": ["Cold Line"],
-                         "Drinks": ["Bar"]}[group]
+        assert names == {"Mains": ["Grill"], "Brunch": ["Grill"], "Starters": ["Cold Line"],
+                         "Desserts": ["Cold Line"], "Drinks": ["Bar"]}[group]
 
 
 def _selections(client, headers, day):
