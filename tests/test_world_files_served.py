@@ -77,12 +77,17 @@ def _tamper(document, rng):
     return tampered, path
 
 
+_PAGES = {"/_sandbox/docs"}
+
+
 def _reads(base, path_ids):
-    """Every implemented GET, path parameters filled with the ids the tampering passed through (and defaults)."""
+    """Every implemented JSON GET (not the console's or the API reference's pages), path parameters filled with the
+    ids the tampering passed through (and defaults)."""
     operations = requests.get(f"{base}/_sandbox/coverage", timeout=10).json()["operations"]
     urls = []
     for operation in operations:
-        if operation["method"] != "GET" or not operation["implemented"] or "/console" in operation["path"]:
+        if operation["method"] != "GET" or not operation["implemented"] or operation["path"] in _PAGES \
+                or "/console" in operation["path"]:
             continue
         for value in path_ids or ["none"]:
             urls.append((operation["provider"], re.sub(r"{[A-Za-z_]+}", value, operation["path"])))
