@@ -96,10 +96,14 @@ def _with_names(ctx, rows):
     return [{**row, "restaurantName": restaurants[row["restaurantGuid"]].name} for row in rows]
 
 
-def _read(ctx, kind, rows_key="rows", names=False):
-    report = read_report(ctx, (kind,))
+def _read(ctx, kind, rows_key="rows", names=False, time_range=None):
+    """A report's rows once ready (202 before); the deprecated metrics read also names the report's time range."""
+    report = read_report(ctx, kind)
+    guid = ctx.params["reportRequestGuid"].lower()
     if report is None:
-        return Reply(in_progress(ctx.params["reportRequestGuid"].lower()), 202)
+        return Reply(in_progress(guid), 202)
+    if time_range is not None and report["timeRange"] != time_range:
+        raise NotFound(UNKNOWN_REPORT.format(guid=guid))
     return _with_names(ctx, report[rows_key]) if names else report[rows_key]
 
 
@@ -108,10 +112,7 @@ def get_metrics(ctx):
 
 
 def get_metrics_for_range(ctx):
-    report = read_report(ctx, ("metrics",))
-    if report is not None and report["timeRange"] != ctx.params["timeRange"]:
-        raise NotFound(UNKNOWN_REPORT.format(guid=ctx.params["reportRequestGuid"].lower()))
-    return _read(ctx, "metrics", "cumulative", names=True)
+    return _read(ctx, "metrics", "cumulative", names=True, time_range=ctx.params["timeRange"])
 
 
 def restaurants_information(ctx):

@@ -97,13 +97,13 @@ def file_report(ctx, state, kind, rows, **facts):
     return guid
 
 
-def read_report(ctx, kinds):
+def read_report(ctx, kind):
     """The stored report behind the path's GUID for its own client (404 otherwise), or None while gathering."""
     state = toast_state(ctx.world)
     guid = ctx.params["reportRequestGuid"].lower()
     report = state.reports.get(guid)
     now = ctx.world.clock.timestamp()
-    if report is None or report["kind"] not in kinds or report["client"] != ctx.principal.client_id \
+    if report is None or report["kind"] != kind or report["client"] != ctx.principal.client_id \
             or now >= report["expires"]:
         raise NotFound(UNKNOWN_REPORT.format(guid=guid))
     if now < report["ready"]:
