@@ -10,12 +10,9 @@ from collections import Counter
 
 from fuzz_values import Values
 from helpers import PARTNER, TOSTER_ALL
+from sandbox import reference
 from sandbox.core.provider import load_spec
 
-SPECS = ("toast-authentication-v1.yaml", "toast-partners-v1.yaml", "toast-restaurants-v1.yaml",
-         "toast-orders-v2.yaml", "toast-menus-v2.yaml", "toast-config-v2.yaml", "toster-v1.yaml",
-         "sandbox-control-v1.yaml", "toast-cash-management-v1.yaml", "toast-kitchen-v1.yaml", "toast-packaging-v1.yaml",
-         "toast-ordermgmt-configuration-v1.yaml", "toast-device-details-v1.yaml")
 SCRATCH = "fuzz-scratch"        # the world control calls change, so that they cannot undo the fuzzed world
 HOSTILE_SHARE = 0.1
 
@@ -40,7 +37,7 @@ class Fuzzer:
         self.sandbox = app.extensions["sandbox"]
         self.world = self.sandbox.store.get(None)
         self.tally, self.problems = Counter(), []
-        self.operations = [op for name in SPECS for op in load_spec(name).operations]
+        self.operations = [op for spec in reference.specs() for op in load_spec(spec.name).operations]
         self.restaurants = sorted(self._reachable())
         self.catalogs = {guid: self.world.state["toast"].catalogs[guid] for guid in self.restaurants}
         self.orders = {guid: [] for guid in self.restaurants}    # restaurant -> orders as last answered
@@ -64,7 +61,8 @@ class Fuzzer:
                 "courier_id": [c["id"] for c in couriers], "clientId": [PARTNER["clientId"]],
                 "restaurantGuid": list(self.restaurants), "clientSecret": [PARTNER["clientSecret"]],
                 "modifiers": [m["id"] for p in products for m in p["modifiers"]],
-                "userAccessType": ["TOAST_MACHINE_CLIENT"], "name": [SCRATCH + "-2", "fuzz"]}
+                "userAccessType": ["TOAST_MACHINE_CLIENT"], "name": [SCRATCH + "-2", "fuzz"],
+                "businessDate": ["20261102", "20261101"]}      # the clock's day (TEST_START) and the day before
 
     def _fill_pools(self):
         """Identifiers for every item operation (`/things/{guid}`), read once from its list operation."""
@@ -155,6 +153,9 @@ class Fuzzer:
             self._harvest(operation, answer)
 
     def _path_value(self, operation, name):
+        parameter = next((p for p in operation.parameters if p.location == "path" and p.name == name), None)
+        if parameter is not None and parameter.schema.get("enum"):           # e.g. a report's `timeRange`
+            return str(self.random.choice(parameter.schema["enum"]))
         pool = self.pools.get(operation.full_path.split("/{")[0], [])
         if name in ("orderGuid", "checkGuid", "paymentGuid", "selectionGuid") or \
                 operation.full_path.startswith("/orders/v2/orders/{"):
