@@ -1,5 +1,5 @@
 """Hostile values against a served sandbox: amounts no pricing can hold are a 400 naming the field (Toast and
-Toster shapes); secrets stay masked whatever escapes spell them; access lines cannot be forged; a malformed Host
+Toster shapes), however they are written (strings, query parameters of any length); secrets stay masked whatever escapes spell them; access lines cannot be forged; a malformed Host
 is refused in the provider's shape and links stay URLs."""
 
 import json
@@ -80,6 +80,32 @@ def test_huge_quantities_are_a_400_for_toast_and_toster(served, menu, quantity):
             % (customers[0]["id"], products[0]["id"], quantity))
     answer = _raw(base, "/api/orders", text, {"Authorization": f"Bearer {TOSTER_ALL}"})
     assert answer.status_code == 400 and "items[0].qty" in json.dumps(answer.json()), answer.text
+
+
+@pytest.mark.parametrize("written", ['"-1e29"', '"1e999"', '"-Infinity"', '"123456789012345678901234567890"'])
+def test_numbers_written_as_strings_are_held_to_the_same_bounds(served, menu, written):
+    # Toast reads numbers written as strings (the orders spec's lenient reading); out of range, they stay strings
+    # and are refused by type, never converted into something pricing cannot hold.
+    base, headers = served.url, _toast(served.url)
+    payment = '{"type": "OTHER", "amount": %s, "tipAmount": 0}' % written
+    created = json.dumps(menu.order(menu.selection("Clam Chowder"))).replace('"selections"',
+                                                                               f'"payments": [{payment}], "selections"')
+    response = _raw(base, ORDERS, created, headers)
+    assert response.status_code == 400, response.text
+    assert response.json()["fieldName"] == "checks[0].payments[0].amount" and written in response.json()["message"]
+
+
+@pytest.mark.parametrize("digits", [30, 5000])
+def test_query_numbers_of_any_length_are_a_400_naming_the_parameter(served, digits):
+    # A 5,000-digit integer is past Python's own limit for int(): it was a 500 before.
+    number = "9" * digits
+    answer = requests.get(f"{served.url}/orders/v2/ordersBulk?businessDate=20261102&pageSize={number}",
+                          headers=_toast(served.url), timeout=10)
+    assert answer.status_code == 400 and answer.json()["fieldName"] == "pageSize", answer.text
+    assert len(answer.json()["message"]) < 500          # the value is echoed, shortened
+    answer = requests.get(f"{served.url}/api/orders?limit={number}", headers={"Authorization": f"Bearer {TOSTER_ALL}"},
+                          timeout=10)
+    assert answer.status_code == 400 and "limit" in json.dumps(answer.json()) and len(answer.text) < 1000, answer.text
 
 
 def _journal(base):

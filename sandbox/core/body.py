@@ -7,15 +7,11 @@ from urllib.parse import parse_qsl
 
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
+from sandbox.core.coercion import MAX_INTEGER, MAX_NUMBER
 from sandbox.core.errors import BadRequest, PayloadTooLarge
 from sandbox.core.openapi import field_path
 
 MAX_DEPTH = 64
-# The numbers a body may hold, in magnitude: a fraction (amounts, quantities) up to 10^15, where cents are still
-# exact; a whole number up to the int64 the specs declare (seeds). Any arithmetic on them stays within Decimal's
-# 28 digits, so pricing never meets a number it cannot hold.
-MAX_NUMBER = 10 ** 15
-MAX_INTEGER = 2 ** 63 - 1
 TOO_LARGE = "Request body is larger than {limit} bytes"
 NOT_JSON = "The request body is not valid JSON: {reason}"
 NOT_FORM = "The request body is not a valid form: {reason}"

@@ -9,17 +9,33 @@ _INTEGER = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _MAX_ROUNDS = 8          # each round can reveal errors that a failed anyOf hid
+# The numbers a body may hold, in magnitude: a fraction (amounts, quantities) up to 10^15, where cents are still
+# exact; a whole number up to the int64 the specs declare (seeds). Any arithmetic on them stays within Decimal's
+# 28 digits, so pricing never meets a number it cannot hold. A number written as a string is held to the same.
+MAX_NUMBER = 10 ** 15
+MAX_INTEGER = 2 ** 63 - 1
+
+
+def number(text, kind):
+    """`text` read as a JSON `kind` ("integer" or "number") within the bounds of a body's numbers; None when it is
+    not written as one or is out of range."""
+    if kind == "integer" and _INTEGER.match(text) and len(text.lstrip("+-")) <= 19:
+        value = int(text)
+        return value if abs(value) <= MAX_INTEGER else None
+    if kind == "number" and _NUMBER.match(text):
+        value = float(text)
+        if abs(value) <= MAX_NUMBER:
+            return int(value) if _INTEGER.match(text) else value
+    return None
 
 
 def _convert(value, wanted):
     """`value` as the first of the `wanted` JSON types it converts to, or the value itself when none fits."""
     for kind in wanted:
         if isinstance(value, str):
-            if kind == "integer" and _INTEGER.match(value):
-                return int(value)
-            if kind == "number" and _NUMBER.match(value):
-                number = float(value)
-                return int(number) if _INTEGER.match(value) else number
+            converted = number(value, kind)
+            if converted is not None:
+                return converted
             if kind == "boolean" and value in _BOOLEANS:
                 return _BOOLEANS[value]
         elif kind == "string" and isinstance(value, (bool, int, float)):

@@ -10,17 +10,18 @@ import jsonschema_rs
 import yaml
 
 from sandbox.core import parsed
-from sandbox.core.coercion import coerce_scalars
+from sandbox.core.coercion import coerce_scalars, number
 from sandbox.core.errors import BadRequest
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 FORM = "application/x-www-form-urlencoded"
 # Headers OpenAPI says are never described as parameters.
 _RESERVED_HEADERS = {"accept", "content-type", "authorization"}
+# A 400 names at most _NAMED problems, and echoes at most _ECHO characters of each (a value can be a megabyte).
+_NAMED = 20
+_ECHO = 300
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|z|[+-]\d{2}:?\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 class SpecError(Exception):
@@ -133,14 +134,20 @@ def collect_errors(validator, instance, messages=None):
             problems.append((name, _own_message(name, messages or {}) or f"{name} is required"))
         else:
             name = field_path(path)
-            problems.append((name, f"{name}: {error.message}" if name else error.message))
+            problems.append((name, f"{name}: {_said(error)}" if name else _said(error)))
     return problems
+
+
+def _said(error):
+    return error.message if len(error.message) <= _ECHO else f"{error.message[:_ECHO]}..."
 
 
 def raise_invalid(problems, own=()):
     """Turn collected `(field, sentence)` problems into one 400 that names every field; when every sentence is one
     of the provider's `own`, they are the message as they stand and each is listed in `errors`."""
-    text = "; ".join(sentence for _, sentence in problems)
+    more = len(problems) - _NAMED
+    problems = problems[:_NAMED]
+    text = "; ".join(sentence for _, sentence in problems) + (f"; and {more} more" if more > 0 else "")
     sub = [BadRequest(sentence, field=name or None) for name, sentence in problems]
     plain = all(sentence in own for _, sentence in problems)
     raise BadRequest(text if plain else f"Invalid request: {text}", field=problems[0][0] or None,
@@ -192,10 +199,9 @@ def _coerce(raw, schema):
     types = schema.get("type", "string")
     types = [types] if isinstance(types, str) else [t for t in types if t != "null"]
     kind = types[0] if types else "string"
-    if kind == "integer" and _INTEGER.match(raw):
-        return int(raw)
-    if kind == "number" and _NUMBER.match(raw):
-        return float(raw)
+    if kind in ("integer", "number"):
+        value = number(raw, kind)
+        return raw if value is None else value
     if kind == "boolean" and raw in ("true", "false"):
         return raw == "true"
     return raw
@@ -308,7 +314,7 @@ class Operation:
                 missing = getattr(error.kind, "property", None)
                 name = str(path[0]) if path else missing
                 where = f"{locations.get(name, 'query')} parameter {name}"
-                problems.append((name, f"{where} is required" if not path else f"{where}: {error.message}"))
+                problems.append((name, f"{where} is required" if not path else f"{where}: {_said(error)}"))
             raise_invalid(problems)
         return values
 
