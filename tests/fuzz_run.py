@@ -99,6 +99,8 @@ class Fuzzer:
                                                          else self._toast(restaurant))
         if hostile:
             body = self.values(operation).hostile(body if body is not None else {})
+            if query and self.random.random() < 0.5:
+                query = {**query, self.random.choice(list(query)): self.values(operation).hostile_text()}
         kwargs = {"json": body} if body is not None or operation.has_body else {}
         answer = self.client.open(path, method=operation.method, query_string=query or {}, headers=headers, **kwargs)
         self._check(operation, answer, hostile)

@@ -6,6 +6,9 @@ import string
 # long text, the wrong type, nothing.
 HOSTILE = [1e30, 1e308, 10 ** 40, -1, -5.5, 2.0, 0, "", "\ud800", "x" * 5000, None, [], {}, True, "null",
            "9999-12-31T23:59:59.000-2300", "../../etc/passwd", {"a": [[[[[[[[[[]]]]]]]]]]}]
+# Query and path texts: digits past int()'s own limit, numbers no type holds, impossible dates, control characters.
+HOSTILE_TEXT = ["9" * 5000, "-" + "9" * 30, "1e999", "NaN", "-1", "", "x" * 5000, "\u0000", "%", "2026-02-30",
+                "+275760-09-13T00:00:00.000Z", "20261399", "true,false", "../../etc/passwd"]
 LOOPBACK_HOOK = "http://127.0.0.1:9/hooks"       # the discard port: refused at once, nothing leaves the machine
 
 
@@ -108,6 +111,9 @@ class Values:
         low, high = schema.get("minLength", 1), min(schema.get("maxLength", 12), 12)
         size = self.random.randint(min(low, high), max(low, high))
         return "".join(self.random.choices(string.ascii_letters + string.digits, k=size))
+
+    def hostile_text(self):
+        return self.random.choice(HOSTILE_TEXT)
 
     def hostile(self, value):
         """`value` with one of its leaves (or itself) replaced by a hostile value."""
