@@ -23,10 +23,19 @@ class WorldPaths:
         if path.startswith(PREFIX):
             name, slash, rest = path[len(PREFIX):].partition("/")
             if name:
-                environ[ENVIRON_KEY] = name
+                environ[ENVIRON_KEY] = _utf8(name)
                 environ["SCRIPT_NAME"] = f"{environ[ENVIRON_ROOT]}{PREFIX}{name}"
                 environ["PATH_INFO"] = slash + rest if slash else "/"
         return self.app(environ, start_response)
+
+
+def _utf8(segment):
+    """A path segment as the UTF-8 text it was sent in: PEP 3333 servers hand over the URL's bytes as latin-1
+    (gunicorn, werkzeug); granian has decoded them already."""
+    try:
+        return segment.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return segment
 
 
 def world_name(req):

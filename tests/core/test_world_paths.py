@@ -117,3 +117,17 @@ def test_page_tokens_flow_below_the_base_and_follow_the_world_s_own_publish(clie
         collected.extend(page.json)
         token = page.headers.get("Toast-Next-Page-Token")
     assert len({t["guid"] for t in collected}) == len(collected) > 4
+
+
+@pytest.mark.parametrize("name", [".", "..", ".hidden", "-rf", "_x", "a/b", "x" * 65])
+def test_a_world_name_is_never_a_segment_clients_fold_away(client, name):
+    # URL clients remove `.` and `..` segments (RFC 3986, 5.2.4): `/worlds/../api` would reach the default world.
+    answer = client.post("/_sandbox/worlds", json={"name": name})
+    assert answer.status_code == 400 and "name" in answer.json["error"], answer.json
+    assert name not in {w["name"] for w in client.get("/_sandbox/worlds").json}
+
+
+@pytest.mark.parametrize("name", ["a", "9", "job-42.retry_1", "A" * 64])
+def test_names_that_start_with_a_letter_or_digit_are_taken(client, name):
+    assert client.post("/_sandbox/worlds", json={"name": name}).status_code == 201
+    assert client.get(f"/worlds/{name}/_sandbox/health").status_code == 200
