@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-
 from helpers import HARBOR_DOWNTOWN, LOGIN, PARTNER
 from serving import Served
 
